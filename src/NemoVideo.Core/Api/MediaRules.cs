@@ -1,0 +1,51 @@
+namespace NemoVideo.Api;
+
+/// <summary>What the service accepts, checked before a single byte is sent.</summary>
+public static class MediaRules
+{
+    /// <summary>The largest file the service takes: 500 MB.</summary>
+    public const long MaxUploadBytes = 500L * 1024 * 1024;
+
+    public static readonly IReadOnlyCollection<string> VideoExtensions = new[] { ".mp4", ".mov", ".avi", ".webm", ".mkv" };
+    public static readonly IReadOnlyCollection<string> ImageExtensions = new[] { ".jpg", ".jpeg", ".png", ".gif", ".webp" };
+    public static readonly IReadOnlyCollection<string> AudioExtensions = new[] { ".mp3", ".wav", ".m4a", ".aac" };
+
+    /// <summary>"video", "image", "audio", or null when the service would refuse the type.</summary>
+    public static string? FileTypeOf(string path)
+    {
+        var ext = Path.GetExtension(path).ToLowerInvariant();
+        if (VideoExtensions.Contains(ext)) return "video";
+        if (ImageExtensions.Contains(ext)) return "image";
+        if (AudioExtensions.Contains(ext)) return "audio";
+        return null;
+    }
+
+    /// <summary>The Content-Type to send a file as.</summary>
+    public static string ContentTypeOf(string path) => Path.GetExtension(path).ToLowerInvariant() switch
+    {
+        ".mp4" => "video/mp4", ".mov" => "video/quicktime", ".avi" => "video/x-msvideo", ".webm" => "video/webm", ".mkv" => "video/x-matroska",
+        ".jpg" or ".jpeg" => "image/jpeg", ".png" => "image/png", ".gif" => "image/gif", ".webp" => "image/webp",
+        ".mp3" => "audio/mpeg", ".wav" => "audio/wav", ".m4a" => "audio/mp4", ".aac" => "audio/aac",
+        _ => "application/octet-stream",
+    };
+
+    /// <summary>Throws the error the service would give, without asking it: missing, a folder, wrong type, empty, too large.</summary>
+    public static FileInfo CheckUpload(string path, IReadOnlyCollection<string>? allowedExtensions = null)
+    {
+        if (Directory.Exists(path))
+            throw new NemoApiException(NemoErrorKind.InvalidRequest, $"'{path}' is a folder, not a file", advice: "Give a file, or pipe the folder's files: Get-ChildItem <folder> -File | ...");
+        var file = new FileInfo(path);
+        if (!file.Exists)
+            throw new NemoApiException(NemoErrorKind.InvalidRequest, $"'{path}' does not exist", advice: "Check the path.");
+        var ext = file.Extension.ToLowerInvariant();
+        var allowed = allowedExtensions ?? VideoExtensions.Concat(ImageExtensions).Concat(AudioExtensions).ToArray();
+        if (!allowed.Contains(ext))
+            throw new NemoApiException(NemoErrorKind.UnsupportedFile, $"'{file.Name}' is not a supported file type ({(ext.Length == 0 ? "no extension" : ext)})",
+                advice: $"Accepted here: {string.Join(" ", allowed.Select(e => e.TrimStart('.')))}.");
+        if (file.Length == 0)
+            throw new NemoApiException(NemoErrorKind.InvalidRequest, $"'{file.Name}' is empty (0 bytes)", advice: "Check that the recording finished writing.");
+        if (file.Length > MaxUploadBytes)
+            throw new NemoApiException(NemoErrorKind.FileTooLarge, $"'{file.Name}' is {file.Length / (1024.0 * 1024):0} MB, over the 500 MB limit");
+        return file;
+    }
+}

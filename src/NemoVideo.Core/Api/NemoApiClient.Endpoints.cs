@@ -1,0 +1,170 @@
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
+using NemoVideo.Auth;
+using NemoVideo.Transfers;
+
+namespace NemoVideo.Api;
+
+public sealed partial class NemoApiClient
+{
+    /// <summary>POST /api/auth/anonymous-token: a free token (100 credits, about 7 days) for this client id.</summary>
+    public async Task<NemoToken> FetchAnonymousTokenAsync(string clientId, CancellationToken ct = default)
+    {
+        var reply = await WithoutTokenAsync(c => CallOnceAsync(HttpMethod.Post, "api/auth/anonymous-token", null,
+            () => new ByteArrayContent(Array.Empty<byte>()), c, headers: r => r.Headers.TryAddWithoutValidation("X-Client-Id", clientId)), ct).ConfigureAwait(false);
+        var dto = Deserialize(reply.Data, NemoJsonContext.Default.AnonymousTokenDto);
+        if (string.IsNullOrEmpty(dto.Token))
+            throw new NemoApiException(NemoErrorKind.Protocol, "The anonymous-token answer held no token");
+        DateTimeOffset? expires = DateTimeOffset.TryParse(dto.ExpiresAt, System.Globalization.CultureInfo.InvariantCulture,
+            System.Globalization.DateTimeStyles.AssumeUniversal, out var e) ? e : null;
+        return new NemoToken(dto.Token!, TokenSource.Anonymous, dto.UserId, expires, dto.Credits);
+    }
+
+    /// <summary>POST /api/tasks/me/with-session/nemo_agent: a new editing session.</summary>
+    public async Task<NemoSession> CreateSessionAsync(string taskName = "project", string language = "en", CancellationToken ct = default)
+    {
+        var body = new CreateSessionRequest { TaskName = taskName, Language = language };
+        var reply = await WithTokenAsync((t, c) => CallOnceAsync(HttpMethod.Post, "api/tasks/me/with-session/nemo_agent", t,
+            () => Json(body, NemoJsonContext.Default.CreateSessionRequest), c), ct).ConfigureAwait(false);
+        var dto = Deserialize(reply.Data, NemoJsonContext.Default.SessionDto);
+        if (string.IsNullOrEmpty(dto.SessionId))
+            throw new NemoApiException(NemoErrorKind.Protocol, "The new-session answer held no session_id");
+        return new NemoSession(dto.TaskId ?? "", dto.SessionId!, dto.UserId);
+    }
+
+    /// <summary>
+    /// POST /api/upload-video/nemo_agent/me/&lt;session&gt;: one or more local files as multipart parts named
+    /// "files", streamed from disk. Each file is checked first (type, size, not empty), so a refused
+    /// file costs no upload.
+    /// </summary>
+    public async Task<UploadResult> UploadFilesAsync(string sessionId, IReadOnlyList<string> paths,
+        IProgress<TransferProgress>? progress = null, CancellationToken ct = default)
+    {
+        if (paths.Count == 0) throw new ArgumentException("Give at least one file.", nameof(paths));
+        var files = paths.Select(p => MediaRules.CheckUpload(p)).ToArray();
+        var total = files.Sum(f => f.Length);
+        var path = "api/upload-video/nemo_agent/me/" + Uri.EscapeDataString(sessionId);
+        var reply = await WithTokenAsync((t, c) =>
+        {
+            var counter = new ByteCounter(progress, total);
+            counter.Reset(); // a retry starts the count again
+            return CallOnceAsync(HttpMethod.Post, path, t, () =>
+            {
+                var form = new MultipartFormDataContent("nemo-" + Guid.NewGuid().ToString("N"));
+                foreach (var f in files)
+                {
+                    var part = new FileStreamContent(f.FullName, MediaRules.ContentTypeOf(f.Name), counter, c);
+                    part.Headers.ContentDisposition = new ContentDispositionHeaderValue("form-data")
+                    {
+                        Name = "\"files\"",
+                        FileName = "\"" + f.Name.Replace("\"", "'") + "\"",
+                        FileNameStar = f.Name,
+                    };
+                    form.Add(part);
+                }
+                return form;
+            }, c, timeout: TransferTimeout(total));
+        }, ct).ConfigureAwait(false);
+        return ParseUpload(reply);
+    }
+
+    /// <summary>POST /api/upload-video/…: files the service fetches itself from http(s) addresses.</summary>
+    public async Task<UploadResult> UploadUrlsAsync(string sessionId, IEnumerable<Uri> urls, CancellationToken ct = default)
+    {
+        var list = urls.ToList();
+        if (list.Count == 0) throw new ArgumentException("Give at least one address.", nameof(urls));
+        foreach (var u in list)
+            if (!u.IsAbsoluteUri || (u.Scheme != Uri.UriSchemeHttp && u.Scheme != Uri.UriSchemeHttps))
+                throw new NemoApiException(NemoErrorKind.InvalidRequest, $"'{u}' is not an http(s) address", advice: "Give an http:// or https:// address the service can fetch, or upload the file with -Path.");
+        var body = new UrlUploadRequest { Urls = list.Select(u => u.AbsoluteUri).ToList() };
+        var path = "api/upload-video/nemo_agent/me/" + Uri.EscapeDataString(sessionId);
+        var reply = await WithTokenAsync((t, c) => CallOnceAsync(HttpMethod.Post, path, t, () => Json(body, NemoJsonContext.Default.UrlUploadRequest), c), ct).ConfigureAwait(false);
+        return ParseUpload(reply);
+    }
+
+    /// <summary>GET /api/state/nemo_agent/me/&lt;session&gt;/latest.</summary>
+    public async Task<SessionState> GetStateAsync(string sessionId, CancellationToken ct = default)
+    {
+        var path = "api/state/nemo_agent/me/" + Uri.EscapeDataString(sessionId) + "/latest";
+        var reply = await WithTokenAsync((t, c) => CallOnceAsync(HttpMethod.Get, path, t, null, c), ct).ConfigureAwait(false);
+        return SessionState.Parse(reply.Data);
+    }
+
+    /// <summary>GET /api/credits/balance/simple.</summary>
+    public async Task<CreditBalance> GetCreditsAsync(CancellationToken ct = default)
+    {
+        var reply = await WithTokenAsync((t, c) => CallOnceAsync(HttpMethod.Get, "api/credits/balance/simple", t, null, c), ct).ConfigureAwait(false);
+        return CreditBalance.From(Deserialize(reply.Data, NemoJsonContext.Default.CreditsDto));
+    }
+
+    /// <summary>POST /api/render/proxy/lambda: starts an export of the draft. A duplicate id is retried with a new one.</summary>
+    public async Task<RenderJob> SubmitRenderAsync(string sessionId, JsonElement draft, string format = "mp4", string quality = "high", CancellationToken ct = default)
+    {
+        for (var tries = 0; ; tries++)
+        {
+            var body = new RenderRequestDto { Id = NewRenderId(), SessionId = sessionId, Draft = draft, Output = new RenderOutputDto { Format = format, Quality = quality } };
+            try
+            {
+                var reply = await WithTokenAsync((t, c) => CallOnceAsync(HttpMethod.Post, "api/render/proxy/lambda", t, () => Json(body, NemoJsonContext.Default.RenderRequestDto), c), ct).ConfigureAwait(false);
+                return RenderJob.FromEnvelope(reply.Root, reply.Data, body.Id);
+            }
+            catch (NemoApiException ex) when (ex.Kind == NemoErrorKind.DuplicateRender && tries < 2)
+            {
+                // a new id is the documented remedy
+            }
+        }
+    }
+
+    /// <summary>GET /api/render/proxy/lambda/&lt;id&gt;.</summary>
+    public async Task<RenderJob> GetRenderAsync(string renderId, CancellationToken ct = default)
+    {
+        var path = "api/render/proxy/lambda/" + Uri.EscapeDataString(renderId);
+        var reply = await WithTokenAsync((t, c) => CallOnceAsync(HttpMethod.Get, path, t, null, c), ct).ConfigureAwait(false);
+        var job = RenderJob.FromEnvelope(reply.Root, reply.Data, renderId);
+        return reply.RetryAfter is TimeSpan hint ? job.WithRetryAfter(hint) : job;
+    }
+
+    /// <summary>POST /api/render/proxy/lambda/&lt;id&gt;/cancel.</summary>
+    public async Task<RenderJob> CancelRenderAsync(string renderId, CancellationToken ct = default)
+    {
+        var path = "api/render/proxy/lambda/" + Uri.EscapeDataString(renderId) + "/cancel";
+        var reply = await WithTokenAsync((t, c) => CallOnceAsync(HttpMethod.Post, path, t, () => new ByteArrayContent(Array.Empty<byte>()), c), ct).ConfigureAwait(false);
+        var job = RenderJob.FromEnvelope(reply.Root, reply.Data, renderId);
+        return job.Status == RenderStatus.Unknown ? job.WithStatus(RenderStatus.Cancelled) : job;
+    }
+
+    /// <summary>A render id that is unique across processes and machines.</summary>
+    public static string NewRenderId() =>
+        "render_" + DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() + "_" + Guid.NewGuid().ToString("N").Substring(0, 8);
+
+    private TimeSpan TransferTimeout(long bytes) =>
+        // Ample for a slow link (256 KiB/s) on top of the ordinary limit; stalls are caught by the idle timeout of the copy.
+        Options.RequestTimeout + TimeSpan.FromSeconds(bytes / (256.0 * 1024));
+
+    private static UploadResult ParseUpload(ApiReply reply)
+    {
+        var dto = Deserialize(reply.Data, NemoJsonContext.Default.UploadDataDto);
+        return new UploadResult((dto.Files ?? new()).Select(UploadedAsset.From).ToList(), dto.SessionStateApplied ?? false);
+    }
+
+    internal static HttpContent Json<T>(T value, JsonTypeInfo<T> info)
+    {
+        var content = new ByteArrayContent(JsonSerializer.SerializeToUtf8Bytes(value, info));
+        content.Headers.ContentType = new MediaTypeHeaderValue("application/json") { CharSet = "utf-8" };
+        return content;
+    }
+
+    internal static T Deserialize<T>(JsonElement data, JsonTypeInfo<T> info)
+    {
+        try
+        {
+            return JsonSerializer.Deserialize(data, info) ?? throw new JsonException("null");
+        }
+        catch (JsonException ex)
+        {
+            throw new NemoApiException(NemoErrorKind.Protocol, $"The server's answer did not have the expected shape ({ex.Message})", inner: ex);
+        }
+    }
+}

@@ -1,0 +1,183 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Headers;
+using NemoVideo.Auth;
+using NemoVideo.Resilience;
+using Polly;
+
+namespace NemoVideo.Api;
+
+/// <summary>
+/// The NemoVideo API over HTTP: one typed method per endpoint (see the Endpoints file), the attribution
+/// headers on every call, the token only on calls to the API's own endpoints, retries of transient
+/// faults, and one renewal of a rejected token. Safe to share between concurrent jobs.
+/// </summary>
+public sealed partial class NemoApiClient : IDisposable
+{
+    private readonly ResiliencePipeline _retry;
+    private readonly bool _ownsHttp;
+
+    public NemoApiClient(NemoClientOptions options, TokenProvider? tokens = null, NemoEnvironment? environment = null, HttpMessageHandler? handler = null)
+    {
+        Options = options ?? throw new ArgumentNullException(nameof(options));
+        options.Validate();
+        Environment = environment ?? NemoEnvironment.Default;
+        Tokens = tokens ?? new TokenProvider(options.BaseUri, Environment);
+        Tokens.AttachFetcher(FetchAnonymousTokenAsync);
+        // No automatic redirects: a redirect must never carry the token to another host.
+        Http = new HttpClient(handler ?? new HttpClientHandler { AllowAutoRedirect = false, AutomaticDecompression = DecompressionMethods.GZip | DecompressionMethods.Deflate })
+        {
+            Timeout = System.Threading.Timeout.InfiniteTimeSpan, // per-call limits below; the agent may talk for 15 minutes
+        };
+        _ownsHttp = true;
+        _retry = NemoResilience.Create(options.Retry);
+        BaseUri = options.BaseUri.AbsoluteUri.EndsWith("/", StringComparison.Ordinal) ? options.BaseUri : new Uri(options.BaseUri.AbsoluteUri + "/");
+    }
+
+    public NemoClientOptions Options { get; }
+    public TokenProvider Tokens { get; }
+    public NemoEnvironment Environment { get; }
+    internal Uri BaseUri { get; }
+    internal HttpClient Http { get; }
+    internal ResiliencePipeline Retry => _retry;
+
+    public void Dispose()
+    {
+        if (_ownsHttp) Http.Dispose();
+    }
+
+    /// <summary>A request to one of the API's endpoints, with the attribution headers and, if given, the token.</summary>
+    internal HttpRequestMessage CreateRequest(HttpMethod method, string relativePath, NemoToken? token)
+    {
+        var request = new HttpRequestMessage(method, new Uri(BaseUri, relativePath.TrimStart('/')));
+        request.Headers.TryAddWithoutValidation("X-Skill-Source", NemoClientOptions.SkillSource);
+        request.Headers.TryAddWithoutValidation("X-Skill-Version", Options.SkillVersion);
+        request.Headers.TryAddWithoutValidation("X-Skill-Platform", Options.SkillPlatform);
+        request.Headers.UserAgent.Add(new ProductInfoHeaderValue("NemoVideo-PowerShell", Options.SkillVersion));
+        if (token != null) request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token.Value);
+        return request;
+    }
+
+    /// <summary>
+    /// Runs <paramref name="call"/> with the current token, retrying transient faults; when the token is
+    /// rejected, renews it once and runs the call again.
+    /// </summary>
+    internal async Task<T> WithTokenAsync<T>(Func<NemoToken, CancellationToken, Task<T>> call, CancellationToken ct)
+    {
+        var token = await Tokens.GetAsync(ct).ConfigureAwait(false);
+        var renewed = false;
+        while (true)
+        {
+            try
+            {
+                var current = token;
+                return await _retry.ExecuteAsync(async c => await call(current, c).ConfigureAwait(false), ct).ConfigureAwait(false);
+            }
+            catch (NemoApiException ex) when (ex.Kind == NemoErrorKind.TokenInvalid && !renewed)
+            {
+                renewed = true;
+                token = await Tokens.RenewAsync(token, ct).ConfigureAwait(false);
+            }
+            catch (NemoApiException ex) when (ex.Kind == NemoErrorKind.InsufficientCredits)
+            {
+                throw new NemoApiException(ex.Kind, ex.ServerMessage, ex.Code, ex.StatusCode, CreditAdvice(token), ex);
+            }
+        }
+    }
+
+    /// <summary>Runs a call that needs no token, retrying transient faults.</summary>
+    internal async Task<T> WithoutTokenAsync<T>(Func<CancellationToken, Task<T>> call, CancellationToken ct) =>
+        await _retry.ExecuteAsync(async c => await call(c).ConfigureAwait(false), ct).ConfigureAwait(false);
+
+    /// <summary>One JSON call: send, read the whole (small) answer within the time limit, unwrap.</summary>
+    internal async Task<ApiReply> CallOnceAsync(HttpMethod method, string path, NemoToken? token, Func<HttpContent?>? content,
+        CancellationToken ct, Action<HttpRequestMessage>? headers = null, TimeSpan? timeout = null)
+    {
+        var limit = timeout ?? Options.RequestTimeout;
+        using var request = CreateRequest(method, path, token);
+        headers?.Invoke(request);
+        request.Content = content?.Invoke();
+        using var attempt = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        attempt.CancelAfter(limit);
+        using var response = await SendAsync(request, attempt.Token, ct, limit).ConfigureAwait(false);
+        var body = await Guard(() => response.Content.ReadAsStringAsync(), request, ct, limit).ConfigureAwait(false);
+        var retryAfter = RetryAfterOf(response);
+        var reply = Envelope.Unwrap(response.StatusCode, response.Content.Headers.ContentType?.MediaType, body, retryAfter);
+        return new ApiReply(reply.Root, reply.Data, retryAfter);
+    }
+
+    /// <summary>
+    /// Sends one request and returns once the headers are in. A failure of the network (reset, refused,
+    /// timed out) becomes a transient <see cref="NemoApiException"/>; the user's cancellation stays an
+    /// <see cref="OperationCanceledException"/>. Every attempt is traced without the token.
+    /// </summary>
+    internal async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken attemptToken, CancellationToken userToken, TimeSpan limit)
+    {
+        var watch = Stopwatch.StartNew();
+        try
+        {
+            var response = await Guard(() => Http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, attemptToken), request, userToken, limit).ConfigureAwait(false);
+            Trace(request, (int)response.StatusCode, null, watch.Elapsed);
+            return response;
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            Trace(request, null, ex is NemoApiException n ? n.ServerMessage : ex.GetType().Name, watch.Elapsed);
+            throw;
+        }
+    }
+
+    /// <summary>Turns network failures into transient API errors; the user's cancellation passes through.</summary>
+    internal static async Task<T> Guard<T>(Func<Task<T>> action, HttpRequestMessage request, CancellationToken userToken, TimeSpan limit)
+    {
+        try
+        {
+            return await action().ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (!userToken.IsCancellationRequested)
+        {
+            throw new NemoApiException(NemoErrorKind.ServerError, $"No answer to {request.Method} {request.RequestUri?.AbsolutePath} within {limit.TotalSeconds:0} s");
+        }
+        catch (HttpRequestException ex)
+        {
+            throw new NemoApiException(NemoErrorKind.ServerError, $"The connection failed during {request.Method} {request.RequestUri?.AbsolutePath}: {Innermost(ex).Message}", inner: ex);
+        }
+        catch (IOException ex)
+        {
+            throw new NemoApiException(NemoErrorKind.ServerError, $"The connection dropped during {request.Method} {request.RequestUri?.AbsolutePath}: {Innermost(ex).Message}", inner: ex);
+        }
+    }
+
+    internal static TimeSpan? RetryAfterOf(HttpResponseMessage response)
+    {
+        var h = response.Headers.RetryAfter;
+        if (h == null) return null;
+        if (h.Delta is TimeSpan d) return d;
+        if (h.Date is DateTimeOffset at) { var wait = at - DateTimeOffset.UtcNow; return wait > TimeSpan.Zero ? wait : TimeSpan.Zero; }
+        return null;
+    }
+
+    private void Trace(HttpRequestMessage request, int? status, string? error, TimeSpan elapsed)
+    {
+        var trace = Options.Trace;
+        if (trace == null) return;
+        try
+        {
+            trace(new HttpCallRecord { Method = request.Method.Method, Path = request.RequestUri?.AbsolutePath ?? "", StatusCode = status, Error = error, Elapsed = elapsed });
+        }
+        catch
+        {
+            // a broken listener must not break the call
+        }
+    }
+
+    private string CreditAdvice(NemoToken token) => token.IsAnonymous && token.UserId != null
+        ? $"Register a free account at https://nemovideo.com/?bind={Uri.EscapeDataString(token.UserId)} to keep this work and get more credits, or use -Engine Local."
+        : NemoApiException.DefaultAdvice(NemoErrorKind.InsufficientCredits);
+
+    private static Exception Innermost(Exception ex)
+    {
+        while (ex.InnerException != null) ex = ex.InnerException;
+        return ex;
+    }
+}

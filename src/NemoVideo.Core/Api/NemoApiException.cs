@@ -1,0 +1,60 @@
+using System.Net;
+
+namespace NemoVideo.Api;
+
+/// <summary>
+/// The one exception the NemoVideo client throws for API failures. It carries the NemoVideo code,
+/// the HTTP status and <see cref="Advice"/>, a sentence telling the user what to do. It never holds a token.
+/// </summary>
+public sealed class NemoApiException : Exception
+{
+    public NemoApiException(NemoErrorKind kind, string message, int? code = null, HttpStatusCode? status = null,
+        string? advice = null, Exception? inner = null, TimeSpan? retryAfter = null)
+        : base(Compose(message, advice ?? DefaultAdvice(kind)), inner)
+    {
+        Kind = kind;
+        Code = code;
+        StatusCode = status;
+        Advice = advice ?? DefaultAdvice(kind);
+        RetryAfter = retryAfter;
+        ServerMessage = message;
+    }
+
+    /// <summary>The classified failure.</summary>
+    public NemoErrorKind Kind { get; }
+    /// <summary>The NemoVideo error code, when the server sent one.</summary>
+    public int? Code { get; }
+    /// <summary>The HTTP status, when there was a response.</summary>
+    public HttpStatusCode? StatusCode { get; }
+    /// <summary>What the user should do about it.</summary>
+    public string Advice { get; }
+    /// <summary>The server's hint of how long to wait, from Retry-After.</summary>
+    public TimeSpan? RetryAfter { get; }
+    /// <summary>The message without the advice.</summary>
+    public string ServerMessage { get; }
+
+    /// <summary>True where trying the same request again later may succeed.</summary>
+    public bool IsTransient => Kind is NemoErrorKind.ServerError or NemoErrorKind.RateLimited;
+
+    private static string Compose(string message, string advice) =>
+        string.IsNullOrEmpty(advice) ? message : $"{message.TrimEnd('.')}. {advice}";
+
+    internal static string DefaultAdvice(NemoErrorKind kind) => kind switch
+    {
+        NemoErrorKind.TokenInvalid => "Run Connect-Nemo again; if NEMO_TOKEN or -Token is set, replace it with a valid token or remove it to use a free anonymous token.",
+        NemoErrorKind.SessionNotFound => "Start a new session with Connect-Nemo (the job cmdlets do this by themselves).",
+        NemoErrorKind.InsufficientCredits => "Top up your credits, or use -Engine Local to convert on this machine.",
+        NemoErrorKind.UnsupportedFile => "Use a video (mp4, mov, avi, webm, mkv), image (jpg, png, gif, webp) or audio file (mp3, wav, m4a, aac).",
+        NemoErrorKind.FileTooLarge => "Files may be at most 500 MB; split or compress the file locally first (-Engine Local).",
+        NemoErrorKind.MissingClientId => "The client id file could not be read; check ~/.config/nemovideo/client_id.",
+        NemoErrorKind.PlanRequired => "Export is not available on the current plan (this is not about credits); upgrade the plan at nemovideo.com.",
+        NemoErrorKind.RateLimited => "The service is rate limiting; wait a little and try again.",
+        NemoErrorKind.ServerError => "The NemoVideo service had a problem; try again in a few minutes.",
+        NemoErrorKind.Protocol => "The answer did not come from the NemoVideo API as expected; check -BaseUri, NEMO_API_URL and any proxy in between.",
+        NemoErrorKind.RenderFailed => "The export failed on the server; try again, and if it fails again check the source file.",
+        NemoErrorKind.DuplicateRender => "Try the export again; a new render id will be used.",
+        NemoErrorKind.Timeout => "Raise -Timeout, or check the render later with Get-NemoRender.",
+        NemoErrorKind.AgentError => "Rephrase the request or try again.",
+        _ => "",
+    };
+}

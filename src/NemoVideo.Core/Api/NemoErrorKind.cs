@@ -1,0 +1,38 @@
+namespace NemoVideo.Api;
+
+/// <summary>What went wrong, in terms a caller can act on.</summary>
+public enum NemoErrorKind
+{
+    /// <summary>Anything not classified below.</summary>
+    Unknown,
+    /// <summary>Code 1001 (or 1010/1011, HTTP 401): the token is bad or expired.</summary>
+    TokenInvalid,
+    /// <summary>Code 1002: the session does not exist (any more).</summary>
+    SessionNotFound,
+    /// <summary>Code 2001: not enough credits.</summary>
+    InsufficientCredits,
+    /// <summary>Code 4001: the file type is not accepted.</summary>
+    UnsupportedFile,
+    /// <summary>Code 4002: the file is over the size limit.</summary>
+    FileTooLarge,
+    /// <summary>HTTP 400 without an X-Client-Id header.</summary>
+    MissingClientId,
+    /// <summary>HTTP 402: export is blocked on the current plan.</summary>
+    PlanRequired,
+    /// <summary>HTTP 429: rate limited.</summary>
+    RateLimited,
+    /// <summary>HTTP 5xx or a dropped connection: usually worth a retry.</summary>
+    ServerError,
+    /// <summary>The answer was not what the API documents (HTML page, malformed JSON).</summary>
+    Protocol,
+    /// <summary>A render ended with status failed.</summary>
+    RenderFailed,
+    /// <summary>A render id was already used.</summary>
+    DuplicateRender,
+    /// <summary>A render did not finish in the time allowed.</summary>
+    Timeout,
+    /// <summary>The agent reported an error on the event stream.</summary>
+    AgentError,
+    /// <summary>The request was refused before it was sent (bad argument, insecure address).</summary>
+    InvalidRequest,
+}

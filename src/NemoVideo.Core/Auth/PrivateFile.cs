@@ -1,0 +1,85 @@
+using System.Runtime.InteropServices;
+
+namespace NemoVideo.Auth;
+
+/// <summary>Files only their owner may read, written atomically, and a cross-process lock.</summary>
+internal static class PrivateFile
+{
+    private static readonly bool IsWindows = RuntimeInformation.IsOSPlatform(OSPlatform.Windows);
+
+    [DllImport("libc", EntryPoint = "chmod", SetLastError = true)]
+    private static extern int Chmod(string path, uint mode);
+
+    /// <summary>Creates the folder, owner-only on Unix (Windows profiles are owner-only already).</summary>
+    public static void EnsureDirectory(string directory)
+    {
+        if (Directory.Exists(directory)) return;
+        Directory.CreateDirectory(directory);
+        Restrict(directory, 0x1C0); // 0700
+    }
+
+    /// <summary>Writes the whole file or nothing: a temporary file renamed over the old one.</summary>
+    public static void WriteAtomic(string path, string content)
+    {
+        var dir = Path.GetDirectoryName(Path.GetFullPath(path))!;
+        EnsureDirectory(dir);
+        var temp = Path.Combine(dir, "." + Path.GetFileName(path) + "." + Guid.NewGuid().ToString("N") + ".tmp");
+        try
+        {
+            using (var fs = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None))
+            {
+                Restrict(temp, 0x180); // 0600, before any secret is written
+                var bytes = new System.Text.UTF8Encoding(false).GetBytes(content);
+                fs.Write(bytes, 0, bytes.Length);
+                fs.Flush(true);
+            }
+            if (File.Exists(path)) File.Replace(temp, path, null);
+            else File.Move(temp, path);
+        }
+        finally
+        {
+            if (File.Exists(temp)) File.Delete(temp);
+        }
+    }
+
+    /// <summary>chmod on Unix; nothing on Windows.</summary>
+    public static void Restrict(string path, uint mode)
+    {
+        if (IsWindows) return;
+        try { Chmod(path, mode); }
+        catch (DllNotFoundException) { } // an unusual libc name: the umask still applies
+        catch (EntryPointNotFoundException) { }
+    }
+
+    /// <summary>
+    /// Takes an exclusive lock on <paramref name="lockPath"/> shared by every process of the user.
+    /// FileShare.None is an exclusive flock on Unix and a sharing lock on Windows.
+    /// </summary>
+    public static async Task<IDisposable> LockAsync(string lockPath, TimeSpan timeout, CancellationToken ct)
+    {
+        var dir = Path.GetDirectoryName(Path.GetFullPath(lockPath))!;
+        EnsureDirectory(dir);
+        var deadline = DateTime.UtcNow + timeout;
+        var delay = 10;
+        while (true)
+        {
+            ct.ThrowIfCancellationRequested();
+            try
+            {
+                var fs = new FileStream(lockPath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, 1, FileOptions.None);
+                Restrict(lockPath, 0x180);
+                return fs;
+            }
+            catch (IOException) when (DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(delay, ct).ConfigureAwait(false);
+                delay = Math.Min(delay * 2, 200);
+            }
+            catch (UnauthorizedAccessException) when (DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(delay, ct).ConfigureAwait(false);
+                delay = Math.Min(delay * 2, 200);
+            }
+        }
+    }
+}

@@ -1,0 +1,102 @@
+using NemoVideo.Api;
+
+namespace NemoVideo.Auth;
+
+/// <summary>
+/// Decides which token a client uses — parameter, then NEMO_TOKEN, then the cache, then a new anonymous
+/// token — and replaces it once when the server rejects it. One instance is shared by every job of a
+/// connection, so a batch fetches a token at most once however many files run at the same time.
+/// </summary>
+public sealed class TokenProvider
+{
+    /// <summary>Fetches a free anonymous token for a client id.</summary>
+    public delegate Task<NemoToken> AnonymousTokenFetcher(string clientId, CancellationToken ct);
+
+    private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly NemoToken? _explicit;
+    private readonly NemoEnvironment _environment;
+    private readonly Uri _baseUri;
+    private AnonymousTokenFetcher? _fetch;
+    private NemoToken? _current;
+
+    public TokenProvider(Uri baseUri, NemoEnvironment environment, NemoToken? explicitToken = null)
+    {
+        _baseUri = baseUri;
+        _environment = environment;
+        _explicit = explicitToken;
+        Cache = new TokenCache(environment.ConfigDirectory);
+    }
+
+    public TokenCache Cache { get; }
+
+    /// <summary>The token in use, if one has been resolved yet.</summary>
+    public NemoToken? Current => _current;
+
+    /// <summary>How many anonymous tokens this provider fetched (a batch should fetch at most one).</summary>
+    public int AnonymousFetches { get; private set; }
+
+    internal void AttachFetcher(AnonymousTokenFetcher fetch) => _fetch ??= fetch;
+
+    /// <summary>The token to use now, resolving it the first time.</summary>
+    public async Task<NemoToken> GetAsync(CancellationToken ct)
+    {
+        var current = _current;
+        if (current != null && !current.IsExpired(_environment.Now())) return current;
+        await _gate.WaitAsync(ct).ConfigureAwait(false);
+        try
+        {
+            current = _current;
+            if (current != null && !current.IsExpired(_environment.Now())) return current;
+            return _current = await ResolveAsync(rejected: null, ct).ConfigureAwait(false);
+        }
+        finally { _gate.Release(); }
+    }
+
+    /// <summary>
+    /// The server refused <paramref name="rejected"/> (1001): get another, once. A token the user gave
+    /// cannot be replaced; that is an error telling them so.
+    /// </summary>
+    public async Task<NemoToken> RenewAsync(NemoToken rejected, CancellationToken ct)
+    {
+        await _gate.WaitAsync(ct).ConfigureAwait(false);
+        try
+        {
+            if (_current != null && !_current.SameSecret(rejected)) return _current; // another job renewed it already
+            if (rejected.Source is TokenSource.Parameter or TokenSource.Environment)
+                throw new NemoApiException(NemoErrorKind.TokenInvalid,
+                    rejected.Source == TokenSource.Environment ? "The token in NEMO_TOKEN was rejected (bad or expired)" : "The token given was rejected (bad or expired)");
+            return _current = await ResolveAsync(rejected, ct).ConfigureAwait(false);
+        }
+        finally { _gate.Release(); }
+    }
+
+    /// <summary>Forgets the token in memory and, with <paramref name="clearCache"/>, on disk.</summary>
+    public void Forget(bool clearCache)
+    {
+        _current = null;
+        if (clearCache) Cache.Remove(_baseUri);
+    }
+
+    private async Task<NemoToken> ResolveAsync(NemoToken? rejected, CancellationToken ct)
+    {
+        if (rejected == null)
+        {
+            if (_explicit != null) return _explicit;
+            var env = _environment.GetVariable("NEMO_TOKEN");
+            if (!string.IsNullOrWhiteSpace(env)) return new NemoToken(env!, TokenSource.Environment);
+        }
+
+        using (await Cache.LockAsync(ct).ConfigureAwait(false))
+        {
+            var cached = Cache.TryGet(_baseUri, _environment.Now());
+            if (cached != null && !cached.SameSecret(rejected)) return cached; // maybe written by another process meanwhile
+            if (rejected != null) Cache.Remove(_baseUri, rejected);
+            if (_fetch == null) throw new InvalidOperationException("No way to fetch an anonymous token was attached.");
+            var clientId = await ClientIdStore.GetOrCreateAsync(_environment.ConfigDirectory, ct).ConfigureAwait(false);
+            var fresh = await _fetch(clientId, ct).ConfigureAwait(false);
+            AnonymousFetches++;
+            Cache.Store(_baseUri, fresh, _environment.Now());
+            return fresh;
+        }
+    }
+}

@@ -1,0 +1,100 @@
+using System.Globalization;
+using NemoVideo.Api;
+
+namespace NemoVideo.Jobs;
+
+/// <summary>What every cloud job needs: a source, where the result goes, and how long the render may take.</summary>
+public abstract class MediaJobRequest
+{
+    protected MediaJobRequest(string sourcePath, string outputPath)
+    {
+        SourcePath = sourcePath;
+        OutputPath = outputPath;
+    }
+
+    public string SourcePath { get; }
+    /// <summary>The full path of the file to write.</summary>
+    public string OutputPath { get; }
+    /// <summary>Replace an existing output file.</summary>
+    public bool Overwrite { get; init; }
+    /// <summary>How long the render may take before it is cancelled.</summary>
+    public TimeSpan RenderTimeout { get; init; } = TimeSpan.FromMinutes(5);
+    /// <summary>The session's language.</summary>
+    public string Language { get; init; } = "en";
+
+    /// <summary>What the agent is asked to do.</summary>
+    public abstract string Instruction { get; }
+    /// <summary>The render's output format.</summary>
+    public abstract string OutputFormat { get; }
+    /// <summary>The source types this job takes.</summary>
+    public virtual IReadOnlyCollection<string> AcceptedExtensions => MediaRules.VideoExtensions;
+}
+
+/// <summary>Extract a video's audio as MP3.</summary>
+public sealed class Mp3Request : MediaJobRequest
+{
+    public const int MinBitrate = 32;
+    public const int MaxBitrate = 320;
+    /// <summary>The MPEG-1 Layer III rates between 32 and 320 kbps, the ones worth tab-completing.</summary>
+    public static readonly IReadOnlyList<int> StandardBitrates = new[] { 32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320 };
+
+    public Mp3Request(string sourcePath, string outputPath, int bitrateKbps = 192, int? audioTrack = null) : base(sourcePath, outputPath)
+    {
+        if (bitrateKbps < MinBitrate || bitrateKbps > MaxBitrate)
+            throw new ArgumentOutOfRangeException(nameof(bitrateKbps), bitrateKbps, $"The MP3 bitrate must be between {MinBitrate} and {MaxBitrate} kbps.");
+        if (audioTrack is < 1)
+            throw new ArgumentOutOfRangeException(nameof(audioTrack), audioTrack, "Audio tracks are numbered from 1.");
+        BitrateKbps = bitrateKbps;
+        AudioTrack = audioTrack;
+    }
+
+    public int BitrateKbps { get; }
+    /// <summary>Which audio track (1 = the first), or null for the default one.</summary>
+    public int? AudioTrack { get; }
+
+    public override string Instruction =>
+        $"Extract the audio as MP3 at {BitrateKbps} kbps" + (AudioTrack is int t ? $" (track {t})" : "") + ".";
+    public override string OutputFormat => "mp3";
+}
+
+/// <summary>Re-encode a video at a target bitrate and, optionally, a lower resolution.</summary>
+public sealed class CompressRequest : MediaJobRequest
+{
+    public CompressRequest(string sourcePath, string outputPath, int videoBitrateKbps, int? height = null) : base(sourcePath, outputPath)
+    {
+        if (videoBitrateKbps < 100 || videoBitrateKbps > 200_000)
+            throw new ArgumentOutOfRangeException(nameof(videoBitrateKbps), videoBitrateKbps, "The video bitrate must be between 100 kbps and 200 Mbps.");
+        if (height is < 144 or > 4320)
+            throw new ArgumentOutOfRangeException(nameof(height), height, "The resolution must be between 144p and 4320p.");
+        VideoBitrateKbps = videoBitrateKbps;
+        Height = height;
+    }
+
+    public int VideoBitrateKbps { get; }
+    /// <summary>The output height in lines (720 for 720p), or null to keep the source's.</summary>
+    public int? Height { get; }
+
+    public override string Instruction =>
+        $"Compress the video to {FormatBitrate(VideoBitrateKbps)}" + (Height is int h ? $" at {h}p" : "") + ".";
+    public override string OutputFormat => "mp4";
+
+    /// <summary>"8 Mbps", "2.5 Mbps", "800 kbps".</summary>
+    public static string FormatBitrate(int kbps) => kbps >= 1000
+        ? (kbps / 1000.0).ToString("0.###", CultureInfo.InvariantCulture) + " Mbps"
+        : kbps.ToString(CultureInfo.InvariantCulture) + " kbps";
+}
+
+/// <summary>What a finished job made.</summary>
+public sealed class JobResult
+{
+    public FileInfo Output { get; init; } = null!;
+    public string Source { get; init; } = "";
+    public string SessionId { get; init; } = "";
+    public string RenderId { get; init; } = "";
+    /// <summary>The bitrate asked for, in kbps.</summary>
+    public int? BitrateKbps { get; init; }
+    /// <summary>The source's duration as the service measured it.</summary>
+    public TimeSpan? Duration { get; init; }
+    /// <summary>What the agent said, or what the state showed after a silent reply.</summary>
+    public string? AgentSummary { get; init; }
+}

@@ -1,0 +1,34 @@
+namespace NemoVideo.Jobs;
+
+/// <summary>Where results go, decided by the user and never by a name the server sends.</summary>
+public static class OutputPaths
+{
+    /// <summary>
+    /// The output file for <paramref name="source"/>: beside it by default; inside <paramref name="destination"/>
+    /// when that is a folder (or ends with a separator); or <paramref name="destination"/> itself, which is
+    /// allowed only when there is one input.
+    /// </summary>
+    public static string Resolve(string source, string? destination, string extension, bool singleInput)
+    {
+        var name = Path.GetFileNameWithoutExtension(source) + extension;
+        if (string.IsNullOrEmpty(destination)) return Path.Combine(Path.GetDirectoryName(Path.GetFullPath(source))!, name);
+        var full = Path.GetFullPath(destination);
+        var looksLikeFolder = destination!.EndsWith("/", StringComparison.Ordinal) || destination.EndsWith("\\", StringComparison.Ordinal);
+        if (Directory.Exists(full) || looksLikeFolder) return Path.Combine(full, name);
+        if (!singleInput)
+            throw new ArgumentException($"'{destination}' is not an existing folder; with several inputs -Destination must be a folder.");
+        return full;
+    }
+
+    /// <summary>Refuses, before any work, an output that exists (without overwrite) or whose folder is missing.</summary>
+    public static void CheckWritable(string target, bool overwrite)
+    {
+        var dir = Path.GetDirectoryName(target)!;
+        if (!Directory.Exists(dir))
+            throw new DirectoryNotFoundException($"The destination folder '{dir}' does not exist; create it first.");
+        if (Directory.Exists(target))
+            throw new IOException($"'{target}' is a folder, not a file name.");
+        if (!overwrite && File.Exists(target))
+            throw new IOException($"'{target}' already exists; use -Force to overwrite it or -SkipExisting to leave it.");
+    }
+}

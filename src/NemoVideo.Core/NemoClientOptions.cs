@@ -1,0 +1,85 @@
+using System.Net;
+using NemoVideo.Api;
+
+namespace NemoVideo;
+
+/// <summary>How a <see cref="Api.NemoApiClient"/> reaches the service and how hard it tries.</summary>
+public sealed class NemoClientOptions
+{
+    /// <summary>The X-Skill-Source every call carries.</summary>
+    public const string SkillSource = "nemovideo-powershell";
+    /// <summary>The production API.</summary>
+    public static readonly Uri ProductionBaseUri = new("https://mega-api-prod.nemovideo.ai/");
+
+    /// <summary>The API base; <see cref="ResolveBaseUri"/> reads NEMO_API_URL.</summary>
+    public Uri BaseUri { get; set; } = ProductionBaseUri;
+    /// <summary>The X-Skill-Version header: the module version.</summary>
+    public string SkillVersion { get; set; } = typeof(NemoClientOptions).Assembly.GetName().Version?.ToString(3) ?? "0.0.0";
+    /// <summary>The X-Skill-Platform header.</summary>
+    public string SkillPlatform { get; set; } = "powershell";
+    /// <summary>Allow plain http:// to a host that is not loopback (tokens would cross the network unencrypted).</summary>
+    public bool AllowInsecureHttp { get; set; }
+    /// <summary>How long one ordinary API call may take.</summary>
+    public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(100);
+    /// <summary>How long the agent's event stream may run (the API allows 15 minutes).</summary>
+    public TimeSpan AgentTimeout { get; set; } = TimeSpan.FromMinutes(15);
+    /// <summary>How long an upload or download may go without moving a byte.</summary>
+    public TimeSpan TransferIdleTimeout { get; set; } = TimeSpan.FromSeconds(120);
+    /// <summary>Retries of transient faults.</summary>
+    public RetrySettings Retry { get; set; } = new();
+    /// <summary>Called after every HTTP attempt (for -Verbose). Never given the token.</summary>
+    public Action<HttpCallRecord>? Trace { get; set; }
+
+    /// <summary>The explicit address, else NEMO_API_URL, else production.</summary>
+    public static Uri ResolveBaseUri(string? explicitUri, NemoEnvironment environment)
+    {
+        var text = !string.IsNullOrWhiteSpace(explicitUri) ? explicitUri : environment.GetVariable("NEMO_API_URL");
+        if (string.IsNullOrWhiteSpace(text)) return ProductionBaseUri;
+        if (!Uri.TryCreate(text!.Trim(), UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttps && uri.Scheme != Uri.UriSchemeHttp))
+            throw new NemoApiException(NemoErrorKind.InvalidRequest, $"'{text}' is not an http(s) address",
+                advice: "Give -BaseUri (or NEMO_API_URL) as https://host[:port].");
+        return uri;
+    }
+
+    /// <summary>Refuses settings that would put the token at risk.</summary>
+    public void Validate()
+    {
+        if (!BaseUri.IsAbsoluteUri || (BaseUri.Scheme != Uri.UriSchemeHttps && BaseUri.Scheme != Uri.UriSchemeHttp))
+            throw new NemoApiException(NemoErrorKind.InvalidRequest, $"'{BaseUri}' is not an http(s) address", advice: "Give -BaseUri as https://host[:port].");
+        if (BaseUri.Scheme == Uri.UriSchemeHttp && !IsLoopback(BaseUri) && !AllowInsecureHttp)
+            throw new NemoApiException(NemoErrorKind.InvalidRequest,
+                $"Refusing plain http:// to {BaseUri.Host}: the token would travel unencrypted",
+                advice: "Use https://, or pass -AllowInsecureHttp if this network is trusted.");
+    }
+
+    internal static bool IsLoopback(Uri uri) =>
+        uri.IsLoopback || (IPAddress.TryParse(uri.Host.Trim('[', ']'), out var ip) && IPAddress.IsLoopback(ip));
+}
+
+/// <summary>How transient faults (5xx, 429, dropped connections, timeouts) are retried.</summary>
+public sealed class RetrySettings
+{
+    /// <summary>Retries after the first attempt.</summary>
+    public int MaxRetries { get; set; } = 4;
+    /// <summary>The first backoff; it doubles each time, with jitter.</summary>
+    public TimeSpan BaseDelay { get; set; } = TimeSpan.FromSeconds(1);
+    /// <summary>No single wait is longer than this, whatever Retry-After says.</summary>
+    public TimeSpan MaxDelay { get; set; } = TimeSpan.FromSeconds(60);
+    /// <summary>The wait after a 429 that names none (the API documents 30 seconds).</summary>
+    public TimeSpan RateLimitDelay { get; set; } = TimeSpan.FromSeconds(30);
+}
+
+/// <summary>One HTTP attempt, as -Verbose shows it. Holds no token.</summary>
+public sealed class HttpCallRecord
+{
+    public string Method { get; init; } = "";
+    /// <summary>Path only; query strings are left out.</summary>
+    public string Path { get; init; } = "";
+    public int? StatusCode { get; init; }
+    public TimeSpan Elapsed { get; init; }
+    /// <summary>What failed when there was no status.</summary>
+    public string? Error { get; init; }
+
+    public override string ToString() =>
+        $"{Method} {Path} -> {(StatusCode?.ToString() ?? Error ?? "no answer")} in {Elapsed.TotalMilliseconds:0} ms";
+}

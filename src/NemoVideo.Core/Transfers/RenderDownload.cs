@@ -1,0 +1,114 @@
+using System.Net;
+using NemoVideo.Auth;
+using NemoVideo.Transfers;
+
+namespace NemoVideo.Api;
+
+public sealed partial class NemoApiClient
+{
+    private const int MaxRedirects = 5;
+
+    /// <summary>
+    /// Fetches a finished render to <paramref name="destination"/>: from its output URL without the token
+    /// (a CDN is not the API), else from the API's fallback download with it. The bytes go to a temporary
+    /// file beside the destination, checked against Content-Length, and renamed only when complete; on any
+    /// failure or cancellation nothing is left behind.
+    /// </summary>
+    public async Task<FileInfo> DownloadRenderAsync(RenderJob job, string destination, bool overwrite,
+        IProgress<TransferProgress>? progress = null, CancellationToken ct = default)
+    {
+        var target = Path.GetFullPath(destination);
+        if (!overwrite && File.Exists(target))
+            throw new IOException($"'{target}' already exists; use -Force to overwrite it.");
+        var dir = Path.GetDirectoryName(target)!;
+        if (!Directory.Exists(dir)) throw new DirectoryNotFoundException($"The folder '{dir}' does not exist.");
+
+        var temp = Path.Combine(dir, "." + Path.GetFileName(target) + "." + Guid.NewGuid().ToString("N").Substring(0, 8) + ".partial");
+        try
+        {
+            NemoApiException? cdnFailure = null;
+            if (job.OutputUrl != null)
+            {
+                try
+                {
+                    await WithoutTokenAsync(c => DownloadOnceAsync(job.OutputUrl, null, temp, progress, c), ct).ConfigureAwait(false);
+                }
+                catch (NemoApiException ex) when (!ex.IsTransient || ex.StatusCode.HasValue)
+                {
+                    cdnFailure = ex; // e.g. 403 from an expired signed URL: the API can still serve it
+                }
+            }
+            if (job.OutputUrl == null || cdnFailure != null)
+            {
+                var path = "api/render/proxy/" + Uri.EscapeDataString(job.Id) + "/download";
+                await WithTokenAsync((token, c) => DownloadOnceAsync(new Uri(BaseUri, path), token, temp, progress, c), ct).ConfigureAwait(false);
+            }
+            if (overwrite && File.Exists(target)) File.Replace(temp, target, null);
+            else File.Move(temp, target);
+            return new FileInfo(target);
+        }
+        finally
+        {
+            try { if (File.Exists(temp)) File.Delete(temp); } catch (IOException) { }
+        }
+    }
+
+    /// <summary>One attempt: GET (following redirects, the token only to the API itself), stream to <paramref name="temp"/>, verify the length.</summary>
+    private async Task<bool> DownloadOnceAsync(Uri url, NemoToken? token, string temp, IProgress<TransferProgress>? progress, CancellationToken ct)
+    {
+        var current = url;
+        for (var hop = 0; ; hop++)
+        {
+            // The token goes only to the API's own origin; a redirect elsewhere goes without it.
+            var sendToken = token != null && SameOrigin(current, BaseUri) ? token : null;
+            using var request = sendToken != null ? CreateRequest(HttpMethod.Get, current.AbsolutePath.TrimStart('/') + current.Query, sendToken) : new HttpRequestMessage(HttpMethod.Get, current);
+            using var headersTimeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            headersTimeout.CancelAfter(Options.RequestTimeout);
+            using var response = await SendAsync(request, headersTimeout.Token, ct, Options.RequestTimeout).ConfigureAwait(false);
+            var status = (int)response.StatusCode;
+            if (status is >= 300 and < 400 && response.Headers.Location is Uri location)
+            {
+                if (hop >= MaxRedirects) throw new NemoApiException(NemoErrorKind.Protocol, $"Too many redirects while downloading {url.AbsolutePath}");
+                current = location.IsAbsoluteUri ? location : new Uri(current, location);
+                if (current.Scheme != Uri.UriSchemeHttps && current.Scheme != Uri.UriSchemeHttp)
+                    throw new NemoApiException(NemoErrorKind.Protocol, $"A download was redirected to a {current.Scheme}: address");
+                continue;
+            }
+            if (!response.IsSuccessStatusCode)
+            {
+                var body = await Guard(() => response.Content.ReadAsStringAsync(), request, ct, Options.RequestTimeout).ConfigureAwait(false);
+                Envelope.Unwrap(response.StatusCode, response.Content.Headers.ContentType?.MediaType, body, RetryAfterOf(response));
+                throw Envelope.Error(response.StatusCode, null, null, RetryAfterOf(response)); // unreachable: Unwrap throws on non-2xx
+            }
+
+            var expected = response.Content.Headers.ContentLength;
+            var counter = new ByteCounter(progress, expected);
+            counter.Reset();
+            using var idle = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            using var source = await response.Content.ReadAsStreamAsync().ConfigureAwait(false);
+            using (var file = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None, 81920, FileOptions.Asynchronous))
+            {
+                var buffer = new byte[81920];
+                while (true)
+                {
+                    idle.CancelAfter(Options.TransferIdleTimeout);
+                    var read = await Guard(() => source.ReadAsync(buffer, 0, buffer.Length, idle.Token), request, ct, Options.TransferIdleTimeout).ConfigureAwait(false);
+                    if (read == 0) break;
+                    await file.WriteAsync(buffer, 0, read, ct).ConfigureAwait(false);
+                    counter.Add(read);
+                }
+                await file.FlushAsync(ct).ConfigureAwait(false);
+            }
+            if (expected is long length && counter.Bytes != length)
+                throw new NemoApiException(NemoErrorKind.ServerError, $"The download was cut short: {counter.Bytes} of {length} bytes arrived");
+            if (counter.Bytes == 0)
+                throw new NemoApiException(NemoErrorKind.Protocol, "The server sent an empty file");
+            return true;
+        }
+    }
+
+    internal static bool SameOrigin(Uri a, Uri b) =>
+        string.Equals(a.Scheme, b.Scheme, StringComparison.OrdinalIgnoreCase)
+        && string.Equals(a.Host, b.Host, StringComparison.OrdinalIgnoreCase)
+        && a.Port == b.Port;
+}
