@@ -49,7 +49,7 @@ public sealed class CloudJob
 
         progress?.Report(new JobProgress(JobStage.Uploading, 0, $"Uploading {source.Name}"));
         var upload = await _client.UploadFilesAsync(session.SessionId, new[] { source.FullName },
-            Report(progress, p => new JobProgress(JobStage.Uploading, p.Percent, $"Uploading {source.Name}")), ct).ConfigureAwait(false);
+            Report(progress, (Transfers.TransferProgress p) => new JobProgress(JobStage.Uploading, p.Percent, $"Uploading {source.Name}")), ct).ConfigureAwait(false);
 
         progress?.Report(new JobProgress(JobStage.AgentWorking, null, "Asking the agent: " + request.Instruction));
         var reply = await new AgentConversation(_client).SendAsync(session.SessionId, request.Instruction,
@@ -66,7 +66,7 @@ public sealed class CloudJob
 
         progress?.Report(new JobProgress(JobStage.Downloading, 0, "Downloading " + Path.GetFileName(target)));
         var file = await _client.DownloadRenderAsync(render, target, request.Overwrite,
-            Report(progress, p => new JobProgress(JobStage.Downloading, p.Percent, "Downloading " + Path.GetFileName(target))), ct).ConfigureAwait(false);
+            Report(progress, (Transfers.TransferProgress p) => new JobProgress(JobStage.Downloading, p.Percent, "Downloading " + Path.GetFileName(target))), ct).ConfigureAwait(false);
 
         progress?.Report(new JobProgress(JobStage.Completed, 100, "Done"));
         return new JobResult

@@ -1,0 +1,158 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+
+namespace NemoVideo.Emulator;
+
+/// <summary>Export: submit, poll, cancel and the fallback download; renders are made by ffmpeg in the background.</summary>
+internal sealed partial class ApiEndpoints
+{
+    private static readonly string[] RenderFormats = { "mp4", "mov", "webm", "mp3", "wav", "m4a", "aac" };
+
+    private async Task<IResult> SubmitRender(HttpContext ctx)
+    {
+        if (Authenticate(ctx) is not Account account) return Replies.TokenInvalid();
+        var h = ctx.Request.Headers;
+        if (_options.ExportBlocked || !h.ContainsKey("X-Skill-Source") || !h.ContainsKey("X-Skill-Version") || !h.ContainsKey("X-Skill-Platform"))
+            return Replies.RenderFail(402, _options.ExportBlocked ? "Export is not available on the free plan" : "Export blocked: missing attribution headers");
+        var body = await ReadJson(ctx);
+        var id = body?["id"]?.ToString();
+        var sessionId = body?["sessionId"]?.ToString() ?? "";
+        var draft = body?["draft"] as JsonObject;
+        var format = body?["output"]?["format"]?.ToString()?.ToLowerInvariant() ?? "mp4";
+        if (string.IsNullOrEmpty(id)) return Replies.RenderFail(400, "id is required");
+        if (FindSession(sessionId, account) is null) return Replies.SessionNotFound();
+        if (!RenderFormats.Contains(format)) return Replies.RenderFail(400, $"Unsupported output format {format}");
+        var segment = draft?["t"]?.AsArray().Select(t => t?["sg"]?.AsArray().FirstOrDefault()).FirstOrDefault(s => s != null);
+        if (segment == null) return Replies.RenderFail(400, "The draft has no track with segments to export");
+        var assetId = segment["asset"]?.ToString();
+        if (assetId == null || !_store.Assets.TryGetValue(assetId, out var asset)) return Replies.RenderFail(400, "The draft refers to media that is not in this session");
+
+        var render = new Render { Id = id, SessionId = sessionId, UserId = account.UserId, Format = format };
+        if (!_store.Renders.TryAdd(id, render)) return Replies.RenderFail(409, $"Duplicate render id {id}");
+        _ = Task.Run(() => RunRender(render, asset, (JsonObject)draft!["m"]!.DeepClone(), ctx.Request.Scheme + "://" + ctx.Request.Host));
+        return RenderReply(render, null);
+    }
+
+    private IResult GetRender(HttpContext ctx, string id)
+    {
+        if (Authenticate(ctx) is not Account account) return Replies.TokenInvalid();
+        if (!_store.Renders.TryGetValue(id, out var r) || r.UserId != account.UserId) return Replies.RenderFail(404, $"Render {id} not found");
+        return RenderReply(r, ctx.Request.Scheme + "://" + ctx.Request.Host);
+    }
+
+    private IResult CancelRender(HttpContext ctx, string id)
+    {
+        if (Authenticate(ctx) is not Account account) return Replies.TokenInvalid();
+        if (!_store.Renders.TryGetValue(id, out var r) || r.UserId != account.UserId) return Replies.RenderFail(404, $"Render {id} not found");
+        if (r.Status is "pending" or "processing")
+        {
+            r.Status = "cancelled";
+            r.Cancel.Cancel();
+            _store.CountRenderCancel();
+        }
+        return RenderReply(r, null);
+    }
+
+    private async Task DownloadRender(HttpContext ctx, string id)
+    {
+        if (Authenticate(ctx) is not Account account) { await Replies.TokenInvalid().ExecuteAsync(ctx); return; }
+        if (!_store.Renders.TryGetValue(id, out var r) || r.UserId != account.UserId || r.Status != "completed" || r.OutputPath == null)
+        {
+            await Replies.RenderFail(404, $"Render {id} has no output").ExecuteAsync(ctx);
+            return;
+        }
+        await SendFile(ctx, r.OutputPath);
+    }
+
+    private IResult RenderReply(Render r, string? origin)
+    {
+        var url = r.Status == "completed" && origin != null ? $"{origin}/cdn/renders/{r.Id}/{Uri.EscapeDataString(r.OutputName!)}" : null;
+        var progress = Math.Round(r.Progress, 1);
+        if (_options.RenderShape == RenderShape.TopLevel)
+        {
+            return Results.Json(new JsonObject
+            {
+                ["success"] = true, ["id"] = r.Id, ["status"] = r.Status, ["progress"] = progress,
+                ["output"] = url == null ? null : new JsonObject { ["url"] = url }, ["error"] = r.Error,
+            });
+        }
+        return Results.Json(new JsonObject
+        {
+            ["success"] = true,
+            ["data"] = new JsonObject
+            {
+                ["id"] = r.Id, ["status"] = r.Status, ["progress"] = progress, ["outputUrl"] = url,
+                ["createdAt"] = r.CreatedAt, ["completedAt"] = r.CompletedAt, ["error"] = r.Error,
+            },
+        });
+    }
+
+    private async Task RunRender(Render render, Asset asset, JsonObject meta, string origin)
+    {
+        var ct = render.Cancel.Token;
+        var output = Path.Combine(_data, "renders", render.Id + "." + render.Format);
+        var started = DateTime.UtcNow;
+        try
+        {
+            render.Status = "processing";
+            var args = RenderArguments(asset, meta, render.Format, output);
+            var (code, errors) = await _media.RenderAsync(args, asset.Duration, p => render.Progress = Math.Max(render.Progress, 5 + 90 * Math.Min(p, Share(started))), ct);
+            if (code != 0) { render.Error = "ffmpeg failed: " + errors.Trim(); render.Status = "failed"; return; }
+            // A render is never quicker than MinRenderTime: progress walks on in the meantime.
+            while (Share(started) < 1)
+            {
+                render.Progress = Math.Max(render.Progress, 5 + 90 * Share(started));
+                await Task.Delay(50, ct);
+            }
+            render.OutputPath = output;
+            render.OutputName = Path.GetFileNameWithoutExtension(meta["title"]?.ToString() ?? "export") + "." + render.Format;
+            render.Progress = 100;
+            render.CompletedAt = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+            render.Status = "completed";
+        }
+        catch (OperationCanceledException)
+        {
+            render.Status = "cancelled";
+            TryDelete(output);
+        }
+        catch (Exception ex)
+        {
+            render.Error = ex.Message;
+            render.Status = "failed";
+        }
+    }
+
+    private double Share(DateTime started) =>
+        _options.MinRenderTime <= TimeSpan.Zero ? 1 : Math.Min(1, (DateTime.UtcNow - started) / _options.MinRenderTime);
+
+    private static List<string> RenderArguments(Asset asset, JsonObject meta, string format, string output)
+    {
+        int? Int(string key) => meta[key] is JsonValue v && v.TryGetValue<int>(out var i) ? i : null;
+        var args = new List<string> { "-i", asset.LocalPath };
+        if (format is "mp3" or "wav" or "m4a" or "aac")
+        {
+            var track = Math.Max(1, Int("audio_track") ?? 1) - 1;
+            var kbps = Int("audio_bitrate_kbps") ?? 192;
+            args.AddRange(new[] { "-map", $"0:a:{track}", "-vn" });
+            args.AddRange(format switch
+            {
+                "mp3" => new[] { "-c:a", "libmp3lame", "-b:a", kbps + "k" },
+                "wav" => new[] { "-c:a", "pcm_s16le" },
+                _ => new[] { "-c:a", "aac", "-b:a", kbps + "k" },
+            });
+        }
+        else
+        {
+            var kbps = Int("video_bitrate_kbps") ?? 4000;
+            var rate = kbps.ToString(CultureInfo.InvariantCulture) + "k";
+            args.AddRange(new[] { "-map", "0:v:0", "-map", "0:a:0?", "-c:v", format == "webm" ? "libvpx-vp9" : "libx264" });
+            args.AddRange(new[] { "-b:v", rate, "-minrate", rate, "-maxrate", rate, "-bufsize", rate });
+            if (format != "webm") args.AddRange(new[] { "-x264-params", "nal-hrd=cbr", "-preset", "veryfast" });
+            if (Int("height") is int h && asset.Height is int sh && h != sh) args.AddRange(new[] { "-vf", $"scale=-2:{h}" });
+            args.AddRange(new[] { "-c:a", format == "webm" ? "libopus" : "aac", "-b:a", "128k" });
+            if (format is "mp4" or "mov") args.AddRange(new[] { "-movflags", "+faststart" });
+        }
+        args.Add(output);
+        return args;
+    }
+}
