@@ -29,7 +29,10 @@ internal sealed partial class ApiEndpoints
 
         var render = new Render { Id = id, SessionId = sessionId, UserId = account.UserId, Format = format };
         if (!_store.Renders.TryAdd(id, render)) return Replies.RenderFail(409, $"Duplicate render id {id}");
-        _ = Task.Run(() => RunRender(render, asset, (JsonObject)draft!["m"]!.DeepClone(), ctx.Request.Scheme + "://" + ctx.Request.Host));
+        // Everything the render needs is taken now: the HttpContext is recycled once this request ends.
+        var meta = draft!["m"] as JsonObject ?? new JsonObject();
+        var settings = (JsonObject)meta.DeepClone();
+        _ = Task.Run(() => RunRender(render, asset, settings));
         return RenderReply(render, null);
     }
 
@@ -87,7 +90,7 @@ internal sealed partial class ApiEndpoints
         });
     }
 
-    private async Task RunRender(Render render, Asset asset, JsonObject meta, string origin)
+    private async Task RunRender(Render render, Asset asset, JsonObject meta)
     {
         var ct = render.Cancel.Token;
         var output = Path.Combine(_data, "renders", render.Id + "." + render.Format);

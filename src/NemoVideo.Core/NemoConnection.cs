@@ -1,0 +1,93 @@
+using NemoVideo.Api;
+using NemoVideo.Auth;
+
+namespace NemoVideo;
+
+/// <summary>What a connection is made from.</summary>
+public sealed class ConnectionSettings
+{
+    /// <summary>The API base; NEMO_API_URL or production when null.</summary>
+    public string? BaseUri { get; set; }
+    /// <summary>A token given by the user; the chain (NEMO_TOKEN, cache, anonymous) when null.</summary>
+    public NemoToken? Token { get; set; }
+    public bool AllowInsecureHttp { get; set; }
+    public string? SkillVersion { get; set; }
+    public NemoEnvironment? Environment { get; set; }
+    public RetrySettings? Retry { get; set; }
+    public TimeSpan? RequestTimeout { get; set; }
+}
+
+/// <summary>
+/// One client, one token and, once one is made, a default session: what every cmdlet of a runspace shares.
+/// Concurrent jobs use the same client (and so the same token) and make sessions of their own.
+/// HTTP calls are traced to whatever sink the calling flow has set with <see cref="TraceTo"/>.
+/// </summary>
+public sealed class NemoConnection : IDisposable
+{
+    private static readonly AsyncLocal<Action<HttpCallRecord>?> TraceSink = new();
+
+    private NemoConnection(NemoApiClient client) => Client = client;
+
+    public static NemoConnection Create(ConnectionSettings settings)
+    {
+        var environment = settings.Environment ?? NemoEnvironment.Default;
+        var options = new NemoClientOptions
+        {
+            BaseUri = NemoClientOptions.ResolveBaseUri(settings.BaseUri, environment),
+            AllowInsecureHttp = settings.AllowInsecureHttp,
+            Trace = r => TraceSink.Value?.Invoke(r),
+        };
+        if (settings.SkillVersion != null) options.SkillVersion = settings.SkillVersion;
+        if (settings.Retry != null) options.Retry = settings.Retry;
+        if (settings.RequestTimeout is TimeSpan t) options.RequestTimeout = t;
+        var tokens = new TokenProvider(options.BaseUri, environment, settings.Token);
+        return new NemoConnection(new NemoApiClient(options, tokens, environment));
+    }
+
+    public NemoApiClient Client { get; }
+    public Uri BaseUri => Client.Options.BaseUri;
+    /// <summary>The default session for the building-block cmdlets, once made.</summary>
+    public NemoSession? Session { get; private set; }
+    public string? SessionId => Session?.SessionId;
+    public string? UserId => Client.Tokens.Current?.UserId ?? Session?.UserId;
+    public TokenSource? TokenSource => Client.Tokens.Current?.Source;
+    /// <summary>A non-secret fingerprint of the token in use.</summary>
+    public string? TokenFingerprint => Client.Tokens.Current?.Fingerprint;
+    public DateTimeOffset? TokenExpiresAt => Client.Tokens.Current?.ExpiresAt;
+    public bool IsAnonymous => Client.Tokens.Current?.IsAnonymous ?? false;
+    /// <summary>The web workspace of the default session (no token in it).</summary>
+    public Uri? WorkspaceUri => Session?.GetWorkspaceUri(Client.Options.SkillVersion);
+
+    /// <summary>Makes sure there is a token, and a default session when asked.</summary>
+    public async Task ConnectAsync(bool createSession, string taskName = "project", string language = "en", CancellationToken ct = default)
+    {
+        await Client.Tokens.GetAsync(ct).ConfigureAwait(false);
+        if (createSession) Session = await Client.CreateSessionAsync(taskName, language, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>Replaces the default session (after 1002, or when asked).</summary>
+    public async Task<NemoSession> NewSessionAsync(string taskName = "project", string language = "en", CancellationToken ct = default)
+    {
+        Session = await Client.CreateSessionAsync(taskName, language, ct).ConfigureAwait(false);
+        return Session;
+    }
+
+    /// <summary>Sends the HTTP trace of this flow (and what it starts) to <paramref name="sink"/> until disposed.</summary>
+    public static IDisposable TraceTo(Action<HttpCallRecord>? sink)
+    {
+        var previous = TraceSink.Value;
+        TraceSink.Value = sink;
+        return new Restore(() => TraceSink.Value = previous);
+    }
+
+    public void Dispose() => Client.Dispose();
+
+    public override string ToString() => $"{BaseUri} {UserId} {SessionId}";
+
+    private sealed class Restore : IDisposable
+    {
+        private Action? _undo;
+        public Restore(Action undo) => _undo = undo;
+        public void Dispose() { _undo?.Invoke(); _undo = null; }
+    }
+}

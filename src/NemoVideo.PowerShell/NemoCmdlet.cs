@@ -1,0 +1,97 @@
+using System.Collections.Concurrent;
+using System.Management.Automation;
+using NemoVideo.Api;
+
+namespace NemoVideo.PowerShell;
+
+/// <summary>
+/// The base of every cmdlet: runs core work on the thread pool and carries what it reports — objects,
+/// progress, verbose lines, errors, ShouldProcess questions — back to the pipeline thread, the only
+/// thread PowerShell lets write. Ctrl+C (StopProcessing) cancels the work's token.
+/// </summary>
+public abstract class NemoCmdlet : PSCmdlet
+{
+    private readonly CancellationTokenSource _stopping = new();
+    private BlockingCollection<Action>? _queue;
+
+    /// <summary>Fires on Ctrl+C.</summary>
+    protected CancellationToken StopToken => _stopping.Token;
+
+    protected override void StopProcessing() => _stopping.Cancel();
+
+    /// <summary>The runspace's connection; made on first use from NEMO_TOKEN, the cache or an anonymous token.</summary>
+    protected NemoConnection GetConnection() => ModuleState.Current ??= NemoConnection.Create(new ConnectionSettings { SkillVersion = ModuleState.Version });
+
+    /// <summary>Runs <paramref name="work"/> off the pipeline thread and pumps what it posts until it ends; rethrows its failure.</summary>
+    protected void Run(Func<CancellationToken, Task> work)
+    {
+        using var queue = new BlockingCollection<Action>();
+        _queue = queue;
+        Task task;
+        using (NemoConnection.TraceTo(r => Post(() => WriteVerbose("HTTP " + r))))
+            task = Task.Run(() => work(_stopping.Token));
+        task.ContinueWith(_ => queue.CompleteAdding(), TaskScheduler.Default);
+        try
+        {
+            foreach (var action in queue.GetConsumingEnumerable()) action();
+        }
+        catch
+        {
+            _stopping.Cancel(); // e.g. PipelineStoppedException from a write: stop the work too
+            try { task.Wait(TimeSpan.FromSeconds(30)); } catch (AggregateException) { }
+            throw;
+        }
+        finally
+        {
+            _queue = null;
+        }
+        task.GetAwaiter().GetResult();
+    }
+
+    /// <summary>Queues an action for the pipeline thread (dropped once the work has ended).</summary>
+    protected void Post(Action action)
+    {
+        var queue = _queue;
+        if (queue == null || queue.IsAddingCompleted) return;
+        try { queue.Add(action); } catch (InvalidOperationException) { }
+    }
+
+    /// <summary>Asks ShouldProcess on the pipeline thread and waits for the answer.</summary>
+    protected Task<bool> ShouldProcessAsync(string target, string action)
+    {
+        var answer = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+        Post(() =>
+        {
+            try { answer.TrySetResult(ShouldProcess(target, action)); }
+            catch (Exception ex) { answer.TrySetException(ex); }
+        });
+        return answer.Task;
+    }
+
+    /// <summary>An error record that says what happened and what to do, with the right category.</summary>
+    protected static ErrorRecord ToErrorRecord(Exception ex, object? target)
+    {
+        var c = ErrorClassification.Classify(ex);
+        var category = Enum.TryParse<ErrorCategory>(c.Category, out var parsed) ? parsed : ErrorCategory.NotSpecified;
+        var record = new ErrorRecord(ex is AggregateException { InnerExceptions.Count: 1 } a ? a.InnerExceptions[0] : ex, c.ErrorId, category, target);
+        if (c.RecommendedAction != null) record.ErrorDetails = new ErrorDetails(c.Message) { RecommendedAction = c.RecommendedAction };
+        return record;
+    }
+
+    /// <summary>Runs the work; a failure ends the cmdlet with a classified terminating error.</summary>
+    protected void RunOrThrow(Func<CancellationToken, Task> work, object? target = null)
+    {
+        try
+        {
+            Run(work);
+        }
+        catch (Exception ex) when (ex is NemoApiException or IOException or UnauthorizedAccessException or ArgumentException || (ex is OperationCanceledException && !StopToken.IsCancellationRequested))
+        {
+            ThrowTerminatingError(ToErrorRecord(ex, target));
+        }
+        catch (OperationCanceledException) when (StopToken.IsCancellationRequested)
+        {
+            throw new PipelineStoppedException();
+        }
+    }
+}

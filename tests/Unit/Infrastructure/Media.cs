@@ -1,0 +1,83 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+
+namespace NemoVideo.Tests.Infrastructure;
+
+/// <summary>Test media made with ffmpeg's lavfi sources at test time (nothing binary is committed), and ffprobe to check results.</summary>
+public static class Media
+{
+    private static readonly string Folder = Directory.CreateDirectory(Path.Combine(Path.GetTempPath(), "nemo-test-media-" + Environment.ProcessId)).FullName;
+    private static readonly SemaphoreSlim Gate = new(1, 1);
+
+    /// <summary>A clip with video and a 440 Hz tone, cached for the test run.</summary>
+    public static Task<string> ClipAsync(string extension = ".mp4", double seconds = 4, int height = 360, int audioTracks = 1) =>
+        MakeAsync($"clip-{seconds}-{height}-{audioTracks}{extension}", path =>
+        {
+            var width = height * 16 / 9 / 2 * 2;
+            var args = new List<string> { "-f", "lavfi", "-i", $"testsrc2=size={width}x{height}:rate=25" };
+            for (var i = 0; i < audioTracks; i++) args.AddRange(new[] { "-f", "lavfi", "-i", $"sine=frequency={440 + 220 * i}:sample_rate=44100" });
+            args.AddRange(new[] { "-t", seconds.ToString(CultureInfo.InvariantCulture), "-map", "0:v" });
+            for (var i = 0; i < audioTracks; i++) args.AddRange(new[] { "-map", $"{i + 1}:a" });
+            args.AddRange(extension switch
+            {
+                ".webm" => new[] { "-c:v", "libvpx-vp9", "-deadline", "realtime", "-cpu-used", "8", "-c:a", "libopus" },
+                ".avi" => new[] { "-c:v", "mpeg4", "-c:a", "libmp3lame" },
+                _ => new[] { "-c:v", "libx264", "-preset", "ultrafast", "-c:a", "aac" },
+            });
+            args.Add(path);
+            return args;
+        });
+
+    private static async Task<string> MakeAsync(string name, Func<string, List<string>> arguments)
+    {
+        var path = Path.Combine(Folder, name);
+        await Gate.WaitAsync();
+        try
+        {
+            if (File.Exists(path)) return path;
+            var temp = path + ".tmp" + Path.GetExtension(path);
+            var args = new List<string> { "-hide_banner", "-loglevel", "error", "-y" };
+            args.AddRange(arguments(temp));
+            var (code, _, err) = await RunAsync("ffmpeg", args);
+            if (code != 0) throw new InvalidOperationException("ffmpeg failed making test media: " + err);
+            File.Move(temp, path);
+            return path;
+        }
+        finally { Gate.Release(); }
+    }
+
+    /// <summary>What ffprobe says of a file's streams and format.</summary>
+    public static async Task<ProbeResult> ProbeAsync(string path)
+    {
+        var (code, json, err) = await RunAsync("ffprobe", new[] { "-v", "error", "-show_entries", "format=duration,bit_rate:stream=codec_type,codec_name,bit_rate,width,height,duration", "-of", "json", path });
+        if (code != 0) throw new InvalidOperationException("ffprobe failed: " + err);
+        using var doc = JsonDocument.Parse(json);
+        var streams = doc.RootElement.GetProperty("streams").EnumerateArray().Select(s => new ProbeStream(
+            s.GetProperty("codec_type").GetString()!, s.GetProperty("codec_name").GetString()!,
+            s.TryGetProperty("bit_rate", out var b) ? long.Parse(b.GetString()!, CultureInfo.InvariantCulture) : null,
+            s.TryGetProperty("width", out var w) ? w.GetInt32() : null,
+            s.TryGetProperty("height", out var h) ? h.GetInt32() : null)).ToList();
+        var format = doc.RootElement.GetProperty("format");
+        return new ProbeResult(double.Parse(format.GetProperty("duration").GetString()!, CultureInfo.InvariantCulture), streams);
+    }
+
+    public static async Task<(int Code, string Stdout, string Stderr)> RunAsync(string exe, IEnumerable<string> args)
+    {
+        var psi = new ProcessStartInfo(exe) { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var a in args) psi.ArgumentList.Add(a);
+        using var p = Process.Start(psi)!;
+        var stdout = p.StandardOutput.ReadToEndAsync();
+        var stderr = p.StandardError.ReadToEndAsync();
+        await p.WaitForExitAsync();
+        return (p.ExitCode, await stdout, await stderr);
+    }
+}
+
+public sealed record ProbeStream(string Type, string Codec, long? BitRate, int? Width, int? Height);
+
+public sealed record ProbeResult(double Duration, IReadOnlyList<ProbeStream> Streams)
+{
+    public ProbeStream Audio => Streams.First(s => s.Type == "audio");
+    public ProbeStream Video => Streams.First(s => s.Type == "video");
+}

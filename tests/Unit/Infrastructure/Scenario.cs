@@ -1,0 +1,17 @@
+using NemoVideo.Agent;
+using NemoVideo.Api;
+using NemoVideo.Emulator;
+
+namespace NemoVideo.Tests.Infrastructure;
+
+/// <summary>A session with a clip uploaded and the agent asked: the usual start of a render test.</summary>
+public static class Scenario
+{
+    public static async Task<(NemoSession Session, SessionState State)> PreparedAsync(NemoApiClient client, string instruction = "Extract the audio as MP3 at 128 kbps", double seconds = 3)
+    {
+        var session = await client.CreateSessionAsync();
+        await client.UploadFilesAsync(session.SessionId, new[] { await Media.ClipAsync(".mp4", seconds) });
+        await new AgentConversation(client).SendAsync(session.SessionId, instruction);
+        return (session, await client.GetStateAsync(session.SessionId));
+    }
+}

@@ -1,0 +1,135 @@
+using NemoVideo.Api;
+using NemoVideo.Emulator;
+using NemoVideo.Jobs;
+using NemoVideo.Tests.Api;
+using NemoVideo.Tests.Infrastructure;
+
+namespace NemoVideo.Tests.Jobs;
+
+/// <summary>Whole jobs through the cloud path, with the results checked by ffprobe.</summary>
+public class CloudJobTests : IDisposable
+{
+    private readonly TestEnvironment _env = new();
+    public void Dispose() => _env.Dispose();
+
+    private static CloudJob Job(NemoApiClient client) => new(client, new PollSchedule { First = TimeSpan.FromMilliseconds(50), Min = TimeSpan.FromMilliseconds(20), Max = TimeSpan.FromMilliseconds(250) })
+    {
+        StateRetryDelays = new[] { TimeSpan.FromMilliseconds(50) },
+    };
+
+    [Theory]
+    [InlineData(".mkv", 320, SseShape.Simple)]
+    [InlineData(".mov", 128, SseShape.Adk)]
+    public async Task Extracts_an_MP3_at_the_bitrate_asked_for(string container, int kbps, SseShape shape)
+    {
+        await using var emu = await Emulators.StartAsync(o => { o.SseShape = shape; o.SilentReplyRate = 0.5; });
+        using var client = _env.Client(emu);
+        var source = await Media.ClipAsync(container, seconds: 5);
+        var stages = new List<JobStage>();
+        var result = await Job(client).RunAsync(new Mp3Request(source, _env.PathIn("talk.mp3"), kbps), new SyncProgress<JobProgress>(p => stages.Add(p.Stage)));
+
+        var probe = await Media.ProbeAsync(result.Output.FullName);
+        Assert.Equal("mp3", probe.Audio.Codec);
+        Assert.InRange(probe.Audio.BitRate!.Value, kbps * 1000 * 0.95, kbps * 1000 * 1.05);
+        Assert.InRange(probe.Duration, 5 - 0.2, 5 + 0.2);
+        Assert.DoesNotContain(probe.Streams, s => s.Type == "video");
+        Assert.Equal(kbps, result.BitrateKbps);
+        Assert.Equal(5.0, result.Duration!.Value.TotalSeconds, 1);
+        Assert.Matches("^[0-9]+$", result.SessionId);
+        Assert.Equal(new[] { JobStage.Starting, JobStage.Uploading, JobStage.AgentWorking, JobStage.CheckingState, JobStage.Rendering, JobStage.Downloading, JobStage.Completed },
+            stages.Distinct());
+    }
+
+    [Fact]
+    public async Task Picks_the_audio_track_asked_for()
+    {
+        await using var emu = await Emulators.StartAsync();
+        using var client = _env.Client(emu);
+        var source = await Media.ClipAsync(".mkv", seconds: 3, audioTracks: 2);
+        var result = await Job(client).RunAsync(new Mp3Request(source, _env.PathIn("second.mp3"), 96, audioTrack: 2));
+        Assert.Equal("mp3", (await Media.ProbeAsync(result.Output.FullName)).Audio.Codec);
+        var missing = await Assert.ThrowsAsync<NemoApiException>(() => Job(client).RunAsync(new Mp3Request(source, _env.PathIn("third.mp3"), 96, audioTrack: 3)));
+        Assert.Equal(NemoErrorKind.AgentError, missing.Kind);
+        Assert.Contains("no track 3", missing.Message);
+    }
+
+    [Fact]
+    public async Task Compresses_to_the_video_bitrate_and_resolution_asked_for()
+    {
+        await using var emu = await Emulators.StartAsync();
+        using var client = _env.Client(emu);
+        var source = await Media.ClipAsync(".mp4", seconds: 5, height: 720);
+        var result = await Job(client).RunAsync(new CompressRequest(source, _env.PathIn("small.mp4"), videoBitrateKbps: 800, height: 480));
+        var probe = await Media.ProbeAsync(result.Output.FullName);
+        Assert.Equal("h264", probe.Video.Codec);
+        Assert.Equal(480, probe.Video.Height);
+        Assert.InRange(probe.Video.BitRate!.Value, 800_000 * 0.95, 800_000 * 1.05);
+        Assert.InRange(probe.Duration, 5 - 0.2, 5 + 0.2);
+        Assert.Equal("aac", probe.Audio.Codec);
+    }
+
+    [Fact]
+    public async Task A_lost_session_is_replaced_once_and_the_file_still_converts()
+    {
+        await using var emu = await Emulators.StartAsync();
+        using var client = _env.Client(emu);
+        emu.Faults.Add(new FaultRule { Route = "POST /run_sse", Status = 404, Code = 1002 });
+        var result = await Job(client).RunAsync(new Mp3Request(await Media.ClipAsync(), _env.PathIn("a.mp3"), 128));
+        Assert.True(result.Output.Exists);
+        Assert.Equal(2, emu.Store.SessionCount);
+    }
+
+    [Fact]
+    public async Task Refuses_an_existing_output_or_a_missing_folder_before_any_request()
+    {
+        await using var emu = await Emulators.StartAsync();
+        using var client = _env.Client(emu);
+        var source = await Media.ClipAsync();
+        File.WriteAllText(_env.PathIn("exists.mp3"), "keep me");
+        await Assert.ThrowsAsync<IOException>(() => Job(client).RunAsync(new Mp3Request(source, _env.PathIn("exists.mp3"))));
+        await Assert.ThrowsAsync<DirectoryNotFoundException>(() => Job(client).RunAsync(new Mp3Request(source, Path.Combine(_env.WorkDirectory, "nope", "a.mp3"))));
+        var notVideo = _env.PathIn("song.mp3");
+        File.WriteAllText(notVideo, "x");
+        Assert.Equal(NemoErrorKind.UnsupportedFile, (await Assert.ThrowsAsync<NemoApiException>(() => Job(client).RunAsync(new Mp3Request(notVideo, _env.PathIn("o.mp3"))))).Kind);
+        Assert.Empty(emu.Store.RequestLog);
+        Assert.Equal("keep me", File.ReadAllText(_env.PathIn("exists.mp3")));
+    }
+
+    [Fact]
+    public async Task Cancelling_during_the_render_cancels_it_on_the_server_and_leaves_no_output()
+    {
+        await using var emu = await Emulators.StartAsync(o => o.MinRenderTime = TimeSpan.FromMinutes(5));
+        using var client = _env.Client(emu);
+        using var cts = new CancellationTokenSource();
+        var progress = new SyncProgress<JobProgress>(p => { if (p.Stage == JobStage.Rendering && p.Percent > 5) cts.Cancel(); });
+        var clip = await Media.ClipAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => Job(client).RunAsync(new Mp3Request(clip, _env.PathIn("c.mp3")), progress, cts.Token));
+        Assert.Equal(1, emu.Store.RenderCancels);
+        Assert.Empty(Directory.GetFiles(_env.WorkDirectory));
+    }
+
+    [Theory]
+    [InlineData(31)]
+    [InlineData(321)]
+    public void Refuses_an_MP3_bitrate_out_of_range(int kbps) =>
+        Assert.Throws<ArgumentOutOfRangeException>(() => new Mp3Request("a.mp4", "a.mp3", kbps));
+
+    [Fact]
+    public void Instructions_read_the_way_the_agent_understands_them()
+    {
+        Assert.Equal("Extract the audio as MP3 at 320 kbps (track 2).", new Mp3Request("a.mkv", "a.mp3", 320, 2).Instruction);
+        Assert.Equal("Compress the video to 8 Mbps at 1080p.", new CompressRequest("a.mov", "b.mp4", 8000, 1080).Instruction);
+        Assert.Equal("Compress the video to 2.5 Mbps.", new CompressRequest("a.mov", "b.mp4", 2500).Instruction);
+        Assert.Equal("Compress the video to 800 kbps.", new CompressRequest("a.mov", "b.mp4", 800).Instruction);
+    }
+
+    [Fact]
+    public void Output_paths_are_chosen_by_the_user_never_the_server()
+    {
+        var src = Path.Combine(_env.WorkDirectory, "In Put é.mkv");
+        Assert.Equal(Path.Combine(_env.WorkDirectory, "In Put é.mp3"), OutputPaths.Resolve(src, null, ".mp3", singleInput: false));
+        Assert.Equal(Path.Combine(_env.Root, "In Put é.mp3"), OutputPaths.Resolve(src, _env.Root, ".mp3", singleInput: false));
+        Assert.Equal(_env.PathIn("custom.mp3"), OutputPaths.Resolve(src, _env.PathIn("custom.mp3"), ".mp3", singleInput: true));
+        Assert.Throws<ArgumentException>(() => OutputPaths.Resolve(src, _env.PathIn("custom.mp3"), ".mp3", singleInput: false));
+    }
+}
