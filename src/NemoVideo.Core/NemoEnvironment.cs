@@ -9,20 +9,25 @@ public sealed class NemoEnvironment
     public NemoEnvironment(string? configDirectory = null, Func<string, string?>? getVariable = null, Func<DateTimeOffset>? clock = null)
     {
         GetVariable = getVariable ?? Environment.GetEnvironmentVariable;
-        ConfigDirectory = configDirectory ?? DefaultConfigDirectory();
+        ConfigDirectory = configDirectory ?? DefaultConfigDirectory(GetVariable);
         Now = clock ?? (() => DateTimeOffset.UtcNow);
     }
 
-    /// <summary>The process environment and ~/.config/nemovideo.</summary>
-    public static NemoEnvironment Default { get; } = new();
+    /// <summary>The process environment as it is now, and its config folder.</summary>
+    public static NemoEnvironment Default => new();
 
     public Func<string, string?> GetVariable { get; }
     public string ConfigDirectory { get; }
     public Func<DateTimeOffset> Now { get; }
 
-    /// <summary>~/.config/nemovideo on every platform: the place other NemoVideo tools share.</summary>
-    public static string DefaultConfigDirectory()
+    /// <summary>
+    /// NEMO_CONFIG_DIR when set (service accounts, tests), else ~/.config/nemovideo on every platform:
+    /// the place other NemoVideo tools share.
+    /// </summary>
+    public static string DefaultConfigDirectory(Func<string, string?>? getVariable = null)
     {
+        var configured = (getVariable ?? Environment.GetEnvironmentVariable)("NEMO_CONFIG_DIR");
+        if (!string.IsNullOrWhiteSpace(configured)) return Path.GetFullPath(configured!.Trim());
         var home = Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
         if (string.IsNullOrEmpty(home)) home = Environment.GetEnvironmentVariable("HOME") ?? Path.GetTempPath();
         return Path.Combine(home, ".config", "nemovideo");

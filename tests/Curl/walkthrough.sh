@@ -2,10 +2,25 @@
 # The whole API by hand, exactly as API.md describes it, with curl against a running emulator:
 # token -> session -> upload -> agent message -> state -> render -> poll -> download, then ffprobe.
 # Usage: tests/Curl/walkthrough.sh [BASE_URL] [BITRATE_KBPS]
+# Without BASE_URL it builds and starts the emulator on a free loopback port, and stops it at the end.
 set -euo pipefail
-B="${1:-http://127.0.0.1:5080}"; B="${B%/}"
 KBPS="${2:-320}"
-work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
+work=$(mktemp -d)
+emulator_pid=""
+cleanup() { [ -n "$emulator_pid" ] && kill "$emulator_pid" 2>/dev/null; rm -rf "$work"; }
+trap cleanup EXIT
+if [ -n "${1:-}" ]; then
+  B="${1%/}"
+else
+  root="$(cd "$(dirname "$0")/../.." && pwd)"
+  dotnet build "$root/src/NemoVideo.Emulator" -c Release --nologo -v quiet >/dev/null
+  port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+  B="http://127.0.0.1:$port"
+  dotnet "$root/src/NemoVideo.Emulator/bin/Release/net10.0/NemoVideo.Emulator.dll" --urls "$B" --quiet > "$work/emulator.log" 2>&1 &
+  emulator_pid=$!
+  for _ in $(seq 1 100); do curl -fs "$B/_emulator/stats" >/dev/null 2>&1 && break; sleep 0.2; done
+  echo "emulator on $B"
+fi
 json() { python3 -c "import sys,json; d=json.load(sys.stdin); print(eval('d' + sys.argv[1]))" "$1"; }
 H=(-H "X-Skill-Source: nemovideo-powershell" -H "X-Skill-Version: 0.1.0" -H "X-Skill-Platform: shell")
 

@@ -21,8 +21,8 @@ public sealed class DisconnectNemoCommand : NemoCmdlet
             WriteVerbose("Not connected.");
             return;
         }
-        if (ClearCache && ShouldProcess(connection.BaseUri.ToString(), "Delete the cached token"))
-            connection.Client.Tokens.Forget(clearCache: true);
+        if (!ShouldProcess(connection.BaseUri.ToString(), ClearCache ? "Disconnect and delete the cached token" : "Disconnect")) return;
+        if (ClearCache) connection.Client.Tokens.Forget(clearCache: true);
         ModuleState.Current = null;
     }
 }

@@ -1,0 +1,100 @@
+#Requires -Modules @{ ModuleName = 'Pester'; ModuleVersion = '5.0.0' }
+
+BeforeAll {
+    . (Join-Path $PSScriptRoot 'TestHelpers.ps1')
+    $script:Emulator = Start-NemoEmulator
+    $script:SavedEnv = @{ NEMO_API_URL = $env:NEMO_API_URL; NEMO_TOKEN = $env:NEMO_TOKEN; NEMO_CONFIG_DIR = $env:NEMO_CONFIG_DIR }
+    $env:NEMO_API_URL = $Emulator.BaseUri
+    $env:NEMO_TOKEN = $null
+    $env:NEMO_CONFIG_DIR = Join-Path $TestDrive 'config'
+    Import-Module (Get-NemoModuleManifest) -Force
+}
+
+AfterAll {
+    Disconnect-Nemo -ErrorAction SilentlyContinue
+    Remove-Module NemoVideo -ErrorAction SilentlyContinue
+    foreach ($name in $SavedEnv.Keys) { Set-Item "env:$name" $SavedEnv[$name] -ErrorAction SilentlyContinue }
+    Stop-NemoEmulator $Emulator
+}
+
+Describe 'The module' {
+    It 'exports exactly its cmdlets' {
+        $names = (Get-Command -Module NemoVideo).Name | Sort-Object
+        $names | Should -Be @('Connect-Nemo', 'Disconnect-Nemo', 'Get-NemoCredit', 'Get-NemoSession')
+    }
+}
+
+Describe 'Connect-Nemo' {
+    It 'connects with a free anonymous token and starts a session the other cmdlets share' {
+        $connection = Connect-Nemo -PassThru
+        $connection.SessionId | Should -Match '^\d{19}$'
+        $connection.TokenSource | Should -Be 'Anonymous'
+        $connection.UserId | Should -BeLike 'anon_*'
+        (Get-NemoSession).SessionId | Should -Be $connection.SessionId
+    }
+
+    It 'reuses the cached token in a new connection instead of asking for another' {
+        Connect-Nemo
+        (Get-NemoSession).TokenSource | Should -Be 'Cache'
+        (Invoke-EmulatorAdmin $Emulator 'stats' -Method Get).anonymous_tokens_issued | Should -Be 1
+    }
+
+    It 'never shows the token in its output' {
+        $text = Get-NemoSession | Format-List * | Out-String
+        $text | Should -Not -Match 'nmv_usr_'
+        $text | Should -Match 'sha256:'
+    }
+
+    It 'takes a SecureString token' {
+        $token = (Invoke-RestMethod -Method Post -Uri "$($Emulator.BaseUri)api/auth/anonymous-token" -Headers @{ 'X-Client-Id' = [guid]::NewGuid().ToString() }).data.token
+        $connection = Connect-Nemo -Token (ConvertTo-SecureString $token -AsPlainText -Force) -PassThru
+        $connection.TokenSource | Should -Be 'Parameter'
+    }
+
+    It 'fails on a rejected token with an authentication error that says what to do' {
+        { Connect-Nemo -Token 'nmv_usr_not_a_real_token' -ErrorAction Stop } |
+            Should -Throw -ErrorId 'Nemo.TokenInvalid,NemoVideo.PowerShell.Cmdlets.ConnectNemoCommand'
+        try { Connect-Nemo -Token 'nmv_usr_not_a_real_token' -ErrorAction Stop } catch { $err = $_ }
+        $err.CategoryInfo.Category | Should -Be 'AuthenticationError'
+        $err.ErrorDetails.RecommendedAction | Should -Not -BeNullOrEmpty
+        $err.Exception.Message | Should -Not -Match 'nmv_usr_not_a_real_token'
+    }
+
+    It 'refuses plain http to a remote host unless -AllowInsecureHttp' {
+        { Connect-Nemo -BaseUri 'http://api.example.invalid/' -ErrorAction Stop } | Should -Throw '*AllowInsecureHttp*'
+    }
+
+    It 'shows each HTTP call with -Verbose and no token' {
+        $verbose = Connect-Nemo -Verbose 4>&1 | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] } | ForEach-Object Message
+        ($verbose -join "`n") | Should -Match 'HTTP POST /api/tasks/me/with-session/nemo_agent -> 200'
+        ($verbose -join "`n") | Should -Not -Match 'nmv_usr_'
+    }
+}
+
+Describe 'Get-NemoCredit' {
+    BeforeAll { Connect-Nemo }
+
+    It 'returns the balance of the account' {
+        $credits = Get-NemoCredit
+        $credits.Available | Should -Be 100
+        $credits.Total | Should -Be 100
+        $credits.Frozen | Should -Be 0
+    }
+
+    It 'renews an expired token once by itself' {
+        Invoke-EmulatorAdmin $Emulator 'tokens/expire' | Out-Null
+        (Get-NemoCredit).Available | Should -Be 100
+    }
+}
+
+Describe 'Disconnect-Nemo' {
+    It 'forgets the connection, and with -ClearCache the cached token; -WhatIf changes nothing' {
+        Connect-Nemo
+        Disconnect-Nemo -ClearCache -WhatIf
+        Get-NemoSession | Should -Not -BeNullOrEmpty
+        Disconnect-Nemo -ClearCache
+        Get-NemoSession | Should -BeNullOrEmpty
+        Test-Path (Join-Path $env:NEMO_CONFIG_DIR 'powershell-tokens.json') | Should -BeTrue
+        (Get-Content (Join-Path $env:NEMO_CONFIG_DIR 'powershell-tokens.json') -Raw) | Should -Not -Match 'nmv_usr_'
+    }
+}

@@ -1,0 +1,58 @@
+# Shared by the Pester suites: find the built module and emulator, start the emulator on a free loopback port.
+
+$script:RepoRoot = (Resolve-Path (Join-Path $PSScriptRoot '../..')).Path
+
+function Get-NemoModuleManifest {
+    $manifest = Join-Path $script:RepoRoot 'out/NemoVideo/NemoVideo.psd1'
+    if (-not (Test-Path $manifest)) { throw "Build the module first: ./build.ps1 -SkipTests -SkipPester ($manifest is missing)." }
+    $manifest
+}
+
+function Get-FreeTcpPort {
+    $listener = [System.Net.Sockets.TcpListener]::new([System.Net.IPAddress]::Loopback, 0)
+    $listener.Start()
+    try { $listener.LocalEndpoint.Port } finally { $listener.Stop() }
+}
+
+function Start-NemoEmulator {
+    <# Starts the emulator process; extra arguments are its command-line options (see its --help). #>
+    param([string[]] $ArgumentList = @())
+    $configuration = if ($env:NEMO_TEST_CONFIGURATION) { $env:NEMO_TEST_CONFIGURATION } else { 'Release' }
+    $dll = Join-Path $script:RepoRoot "src/NemoVideo.Emulator/bin/$configuration/net10.0/NemoVideo.Emulator.dll"
+    if (-not (Test-Path $dll)) {
+        & dotnet build (Join-Path $script:RepoRoot 'src/NemoVideo.Emulator') -c $configuration --nologo -v quiet | Out-Null
+        if ($LASTEXITCODE -ne 0) { throw 'Building the emulator failed.' }
+    }
+    $port = Get-FreeTcpPort
+    $uri = "http://127.0.0.1:$port/"
+    $log = [System.IO.Path]::GetTempFileName()
+    $arguments = @($dll, '--urls', "http://127.0.0.1:$port", '--quiet', '--silent-rate', '0', '--think-ms', '100') + $ArgumentList
+    $process = Start-Process -FilePath 'dotnet' -ArgumentList $arguments -PassThru -RedirectStandardOutput $log -RedirectStandardError "$log.err"
+    $deadline = [DateTime]::UtcNow.AddSeconds(60)
+    while ([DateTime]::UtcNow -lt $deadline) {
+        try {
+            Invoke-RestMethod -Uri "${uri}_emulator/stats" -TimeoutSec 2 | Out-Null
+            return [pscustomobject]@{ Process = $process; BaseUri = $uri; Log = $log }
+        }
+        catch { Start-Sleep -Milliseconds 200 }
+        if ($process.HasExited) { break }
+    }
+    $text = (Get-Content $log, "$log.err" -Raw -ErrorAction SilentlyContinue) -join "`n"
+    Stop-NemoEmulator ([pscustomobject]@{ Process = $process; Log = $log })
+    throw "The emulator did not start: $text"
+}
+
+function Stop-NemoEmulator {
+    param($Emulator)
+    if ($null -eq $Emulator) { return }
+    if (-not $Emulator.Process.HasExited) { $Emulator.Process.Kill(); $Emulator.Process.WaitForExit(10000) | Out-Null }
+    Remove-Item $Emulator.Log, "$($Emulator.Log).err" -ErrorAction SilentlyContinue
+}
+
+function Invoke-EmulatorAdmin {
+    <# Calls the emulator's loopback-only admin routes: faults, tokens/expire, credits/N, stats. #>
+    param($Emulator, [string] $Path, [string] $Method = 'Post', $Body)
+    $params = @{ Uri = "$($Emulator.BaseUri)_emulator/$Path"; Method = $Method }
+    if ($null -ne $Body) { $params.Body = (ConvertTo-Json -InputObject @($Body) -Depth 5); $params.ContentType = 'application/json' }
+    Invoke-RestMethod @params
+}

@@ -1,0 +1,51 @@
+using System.Reflection.Metadata;
+using System.Reflection.PortableExecutable;
+using NemoVideo.Tests.Infrastructure;
+
+namespace NemoVideo.Tests.Module;
+
+/// <summary>`dotnet publish` of the PowerShell project must produce a complete module folder.</summary>
+public class ModuleLayoutTests
+{
+    [Fact]
+    public async Task Publish_assembles_a_module_folder_with_every_dependency_and_no_PowerShell()
+    {
+        var output = Path.Combine(Path.GetTempPath(), "nemo-module-" + Guid.NewGuid().ToString("N")[..8], "NemoVideo");
+        try
+        {
+            var project = Path.Combine(CmdletMetadata.RepositoryRoot, "src", "NemoVideo.PowerShell", "NemoVideo.PowerShell.csproj");
+            var (code, stdout, stderr) = await Media.RunAsync("dotnet", new[] { "publish", project, "-c", "Release", "-o", output, "--nologo", "-v", "quiet" });
+            Assert.True(code == 0, stdout + stderr);
+
+            Assert.True(File.Exists(Path.Combine(output, "NemoVideo.psd1")));
+            var root = ModuleMetadataTests.ManifestValue("RootModule");
+            Assert.True(File.Exists(Path.Combine(output, root)), root);
+            Assert.False(File.Exists(Path.Combine(output, "System.Management.Automation.dll")), "PowerShell must not ship inside the module");
+
+            // Every assembly any shipped assembly references is shipped too, or is part of .NET Standard.
+            var shipped = Directory.GetFiles(output, "*.dll").ToDictionary(p => Path.GetFileNameWithoutExtension(p), StringComparer.OrdinalIgnoreCase);
+            var missing = new List<string>();
+            foreach (var dll in shipped.Values)
+            {
+                using var pe = new PEReader(File.OpenRead(dll));
+                var md = pe.GetMetadataReader();
+                foreach (var handle in md.AssemblyReferences)
+                {
+                    var name = md.GetString(md.GetAssemblyReference(handle).Name);
+                    if (name is "netstandard" or "mscorlib" or "System.Management.Automation" || name.StartsWith("System.Runtime", StringComparison.Ordinal) && !shipped.ContainsKey(name)) continue;
+                    if (!shipped.ContainsKey(name) && !IsNetStandardFacade(name)) missing.Add($"{Path.GetFileName(dll)} -> {name}");
+                }
+            }
+            Assert.Empty(missing);
+        }
+        finally
+        {
+            try { Directory.Delete(Path.GetDirectoryName(output)!, recursive: true); } catch (IOException) { }
+        }
+    }
+
+    // Assemblies every .NET Standard 2.0 host provides.
+    private static bool IsNetStandardFacade(string name) =>
+        name is "System" or "System.Core" or "System.Xml" or "System.Net.Http" or "System.Numerics" or "System.Data" or "System.Drawing"
+            or "System.Runtime.Serialization" or "System.ComponentModel.Composition" or "System.Xml.Linq" or "System.IO.Compression";
+}
