@@ -15,6 +15,9 @@ public static class CmdletMetadata
     private static readonly Lazy<(MetadataLoadContext Context, Assembly Cmdlets)> Loaded = new(Load);
 
     public static Assembly Assembly => Loaded.Value.Cmdlets;
+
+    /// <summary>Another assembly, by name, in the same inspection context.</summary>
+    public static Assembly Load(AssemblyName name) => Loaded.Value.Context.LoadFromAssemblyName(name);
     public static string RepositoryRoot => typeof(CmdletMetadata).Assembly.GetCustomAttribute<RepositoryRootAttribute>()!.Path;
 
     /// <summary>Every public, non-abstract cmdlet class with its [Cmdlet] attribute.</summary>

@@ -1,0 +1,40 @@
+using System.Collections.Concurrent;
+using System.Management.Automation;
+using System.Reflection;
+
+namespace NemoVideo.PowerShell;
+
+/// <summary>
+/// Keeps the module's dependencies from colliding with other modules'. Two parts:
+/// <list type="bullet">
+/// <item>Build time: the core is compiled against the oldest versions that do the job — System.Text.Json 8.0,
+/// System.Net.ServerSentEvents 9.0 — so on PowerShell 7.4+ the copies .NET itself carries (same or newer)
+/// always satisfy them and nothing is loaded twice.</item>
+/// <item>Run time (this class): when a request for one of the module's own assemblies cannot be met — Windows
+/// PowerShell 5.1 without binding redirects, or another module having loaded an older copy first — the
+/// copy shipped beside this assembly is loaded with LoadFile, which keeps it apart from the other copy.</item>
+/// </list>
+/// A test checks the versions against what PowerShell 7.4 carries.
+/// </summary>
+public sealed class ModuleInitializer : IModuleAssemblyInitializer, IModuleAssemblyCleanup
+{
+    private static readonly string ModuleFolder = Path.GetDirectoryName(typeof(ModuleInitializer).Assembly.Location)!;
+    private static readonly ConcurrentDictionary<string, Assembly> Loaded = new(StringComparer.OrdinalIgnoreCase);
+
+    public void OnImport() => AppDomain.CurrentDomain.AssemblyResolve += Resolve;
+
+    public void OnRemove(PSModuleInfo module)
+    {
+        AppDomain.CurrentDomain.AssemblyResolve -= Resolve;
+        ModuleState.Current = null;
+    }
+
+    internal static Assembly? Resolve(object? sender, ResolveEventArgs args)
+    {
+        var name = new AssemblyName(args.Name).Name;
+        if (string.IsNullOrEmpty(name)) return null;
+        var path = Path.Combine(ModuleFolder, name + ".dll");
+        if (!File.Exists(path)) return null; // not ours: leave it to PowerShell and other modules
+        return Loaded.GetOrAdd(path, Assembly.LoadFile);
+    }
+}
