@@ -9,12 +9,20 @@
     Description          = 'Turn videos into MP3s and compress videos through the NemoVideo cloud API, straight from the pipeline.'
     PowerShellVersion    = '5.1'
     DotNetFrameworkVersion = '4.7.2'
-    FormatsToProcess     = @()
+    FormatsToProcess     = @('NemoVideo.Format.ps1xml')
     CmdletsToExport      = @(
+        'Compress-NemoVideo'
         'Connect-Nemo'
+        'ConvertTo-NemoMp3'
         'Disconnect-Nemo'
         'Get-NemoCredit'
+        'Get-NemoRender'
         'Get-NemoSession'
+        'Get-NemoState'
+        'Invoke-NemoExport'
+        'Send-NemoMessage'
+        'Send-NemoVideo'
+        'Stop-NemoRender'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()
@@ -23,7 +31,7 @@
         PSData = @{
             Tags         = @('NemoVideo', 'Video', 'MP3', 'Audio', 'Compression', 'ffmpeg', 'PSEdition_Desktop', 'PSEdition_Core', 'Windows', 'Linux', 'MacOS')
             ProjectUri   = 'https://github.com/nemovideo/nemovideo-powershell'
-            ReleaseNotes = 'First release: connection and credits against the NemoVideo API.'
+            ReleaseNotes = 'First release: ConvertTo-NemoMp3, Compress-NemoVideo and the building blocks of the NemoVideo API.'
         }
     }
 }

@@ -22,6 +22,64 @@ public abstract class NemoCmdlet : PSCmdlet
     /// <summary>The runspace's connection; made on first use from NEMO_TOKEN, the cache or an anonymous token.</summary>
     protected NemoConnection GetConnection() => ModuleState.Current ??= NemoConnection.Create(new ConnectionSettings { SkillVersion = ModuleState.Version });
 
+    /// <summary>
+    /// The connection and session id to work in: those given, else the current connection's default session,
+    /// made on first use. Runs on the worker thread.
+    /// </summary>
+    protected async Task<(NemoConnection Connection, string SessionId)> ResolveSessionAsync(NemoConnection? session, string? sessionId, CancellationToken ct)
+    {
+        var connection = session ?? GetConnection();
+        if (!string.IsNullOrWhiteSpace(sessionId)) return (connection, sessionId!);
+        if (connection.SessionId is string current) return (connection, current);
+        await connection.ConnectAsync(createSession: true, ct: ct).ConfigureAwait(false);
+        return (connection, connection.SessionId!);
+    }
+
+    /// <summary>
+    /// File-system paths for -Path (wildcards) or -LiteralPath. A path that matches nothing, or is not on the
+    /// file system, is a non-terminating error; the rest go on.
+    /// </summary>
+    protected IEnumerable<string> ResolveFiles(IEnumerable<string>? paths, bool literal)
+    {
+        foreach (var path in paths ?? Array.Empty<string>())
+        {
+            List<string> resolved;
+            ProviderInfo provider;
+            try
+            {
+                if (literal)
+                {
+                    resolved = new List<string> { SessionState.Path.GetUnresolvedProviderPathFromPSPath(path, out provider, out _) };
+                    if (provider.Name == "FileSystem" && !File.Exists(resolved[0]) && !Directory.Exists(resolved[0]))
+                        throw new ItemNotFoundException($"Cannot find path '{path}' because it does not exist.");
+                }
+                else
+                {
+                    resolved = GetResolvedProviderPathFromPSPath(path, out provider).ToList();
+                    if (resolved.Count == 0 && WildcardPattern.ContainsWildcardCharacters(path))
+                        throw new ItemNotFoundException($"No file matches '{path}'.");
+                }
+            }
+            catch (Exception ex) when (ex is ItemNotFoundException or System.Management.Automation.DriveNotFoundException or ProviderNotFoundException or PSArgumentException)
+            {
+                WriteError(new ErrorRecord(ex, "Nemo.PathNotFound", ErrorCategory.ObjectNotFound, path)
+                {
+                    ErrorDetails = new ErrorDetails(ex.Message) { RecommendedAction = "Check the path; use -LiteralPath for names with [ ] or other wildcard characters." },
+                });
+                continue;
+            }
+            if (provider.Name != "FileSystem")
+            {
+                WriteError(new ErrorRecord(new PSArgumentException($"'{path}' is not a file-system path."), "Nemo.NotAFile", ErrorCategory.InvalidArgument, path));
+                continue;
+            }
+            foreach (var file in resolved) yield return file;
+        }
+    }
+
+    /// <summary>A path from the user, made absolute against PowerShell's current location (not the process's).</summary>
+    protected string ToFileSystemPath(string path) => SessionState.Path.GetUnresolvedProviderPathFromPSPath(path);
+
     /// <summary>Runs <paramref name="work"/> off the pipeline thread and pumps what it posts until it ends; rethrows its failure.</summary>
     protected void Run(Func<CancellationToken, Task> work)
     {

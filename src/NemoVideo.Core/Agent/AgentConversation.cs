@@ -19,6 +19,8 @@ public readonly struct AgentActivity
 /// <summary>The whole of one turn with the agent.</summary>
 public sealed class AgentReply
 {
+    /// <summary>The session the message went to.</summary>
+    public string SessionId { get; init; } = "";
     /// <summary>The agent's words, joined.</summary>
     public string Text { get; init; } = "";
     /// <summary>Every event, in order (heartbeats left out).</summary>
@@ -73,7 +75,7 @@ public sealed class AgentConversation
         }
         var reply = text.ToString().Trim();
         SessionState? state = reply.Length == 0 || interrupted ? await _client.GetStateAsync(sessionId, ct).ConfigureAwait(false) : null;
-        return new AgentReply { Text = reply, Events = events, Heartbeats = heartbeats, Interrupted = interrupted, State = state };
+        return new AgentReply { SessionId = sessionId, Text = reply, Events = events, Heartbeats = heartbeats, Interrupted = interrupted, State = state };
     }
 
     /// <summary>Sends a message and yields the agent's events as they arrive.</summary>

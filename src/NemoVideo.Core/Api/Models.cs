@@ -30,6 +30,8 @@ public sealed class NemoSession
 /// <summary>A file the service accepted into a session.</summary>
 public sealed class UploadedAsset
 {
+    /// <summary>The session the file was uploaded to (so it pipes on to Send-NemoMessage).</summary>
+    public string SessionId { get; init; } = "";
     public string FileName { get; init; } = "";
     public string? FileType { get; init; }
     public Uri? CdnUrl { get; init; }
@@ -39,8 +41,9 @@ public sealed class UploadedAsset
     public double? Fps { get; init; }
     public string? Hash { get; init; }
 
-    internal static UploadedAsset From(UploadFileDto f) => new()
+    internal static UploadedAsset From(UploadFileDto f, string sessionId) => new()
     {
+        SessionId = sessionId,
         FileName = f.Filename ?? "",
         FileType = f.FileType,
         CdnUrl = Uri.TryCreate(f.CdnUrl, UriKind.Absolute, out var u) ? u : null,
@@ -57,12 +60,14 @@ public sealed class UploadedAsset
 /// <summary>The answer to an upload.</summary>
 public sealed class UploadResult
 {
-    public UploadResult(IReadOnlyList<UploadedAsset> files, bool sessionStateApplied)
+    public UploadResult(string sessionId, IReadOnlyList<UploadedAsset> files, bool sessionStateApplied)
     {
+        SessionId = sessionId;
         Files = files;
         SessionStateApplied = sessionStateApplied;
     }
 
+    public string SessionId { get; }
     public IReadOnlyList<UploadedAsset> Files { get; }
     public bool SessionStateApplied { get; }
 }

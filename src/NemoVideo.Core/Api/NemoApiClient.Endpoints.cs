@@ -67,7 +67,7 @@ public sealed partial class NemoApiClient
                 return form;
             }, c, timeout: TransferTimeout(total));
         }, ct).ConfigureAwait(false);
-        return ParseUpload(reply);
+        return ParseUpload(reply, sessionId);
     }
 
     /// <summary>POST /api/upload-video/…: files the service fetches itself from http(s) addresses.</summary>
@@ -81,7 +81,7 @@ public sealed partial class NemoApiClient
         var body = new UrlUploadRequest { Urls = list.Select(u => u.AbsoluteUri).ToList() };
         var path = "api/upload-video/nemo_agent/me/" + Uri.EscapeDataString(sessionId);
         var reply = await WithTokenAsync((t, c) => CallOnceAsync(HttpMethod.Post, path, t, () => Json(body, NemoJsonContext.Default.UrlUploadRequest), c), ct).ConfigureAwait(false);
-        return ParseUpload(reply);
+        return ParseUpload(reply, sessionId);
     }
 
     /// <summary>GET /api/state/nemo_agent/me/&lt;session&gt;/latest.</summary>
@@ -89,7 +89,7 @@ public sealed partial class NemoApiClient
     {
         var path = "api/state/nemo_agent/me/" + Uri.EscapeDataString(sessionId) + "/latest";
         var reply = await WithTokenAsync((t, c) => CallOnceAsync(HttpMethod.Get, path, t, null, c), ct).ConfigureAwait(false);
-        return SessionState.Parse(reply.Data);
+        return SessionState.Parse(reply.Data, sessionId);
     }
 
     /// <summary>GET /api/credits/balance/simple.</summary>
@@ -143,10 +143,10 @@ public sealed partial class NemoApiClient
         // Ample for a slow link (256 KiB/s) on top of the ordinary limit; stalls are caught by the idle timeout of the copy.
         Options.RequestTimeout + TimeSpan.FromSeconds(bytes / (256.0 * 1024));
 
-    private static UploadResult ParseUpload(ApiReply reply)
+    private static UploadResult ParseUpload(ApiReply reply, string sessionId)
     {
         var dto = Deserialize(reply.Data, NemoJsonContext.Default.UploadDataDto);
-        return new UploadResult((dto.Files ?? new()).Select(UploadedAsset.From).ToList(), dto.SessionStateApplied ?? false);
+        return new UploadResult(sessionId, (dto.Files ?? new()).Select(f => UploadedAsset.From(f, sessionId)).ToList(), dto.SessionStateApplied ?? false);
     }
 
     internal static HttpContent Json<T>(T value, JsonTypeInfo<T> info)

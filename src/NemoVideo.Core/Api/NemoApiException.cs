@@ -39,7 +39,8 @@ public sealed class NemoApiException : Exception
     private static string Compose(string message, string advice) =>
         string.IsNullOrEmpty(advice) ? message : $"{message.TrimEnd('.')}. {advice}";
 
-    internal static string DefaultAdvice(NemoErrorKind kind) => kind switch
+    /// <summary>What to do about a kind of failure, in one sentence.</summary>
+    public static string DefaultAdvice(NemoErrorKind kind) => kind switch
     {
         NemoErrorKind.TokenInvalid => "Run Connect-Nemo again; if NEMO_TOKEN or -Token is set, replace it with a valid token or remove it to use a free anonymous token.",
         NemoErrorKind.SessionNotFound => "Start a new session with Connect-Nemo (the job cmdlets do this by themselves).",

@@ -35,6 +35,8 @@ public sealed class TimelineTrack
 /// <summary>The latest state of a session: the draft and what the service knows of its media.</summary>
 public sealed class SessionState
 {
+    /// <summary>The session this state belongs to.</summary>
+    public string SessionId { get; init; } = "";
     /// <summary>The draft exactly as the server sent it; an export sends it back unchanged.</summary>
     public JsonElement Draft { get; init; }
     public IReadOnlyList<TimelineTrack> Tracks { get; init; } = Array.Empty<TimelineTrack>();
@@ -53,7 +55,7 @@ public sealed class SessionState
 
     public override string ToString() => Summary;
 
-    internal static SessionState Parse(JsonElement data)
+    internal static SessionState Parse(JsonElement data, string sessionId = "")
     {
         var state = data.ValueKind == JsonValueKind.Object && data.TryGetProperty("state", out var s) ? s : data;
         JsonElement Prop(string name) =>
@@ -72,6 +74,7 @@ public sealed class SessionState
         }
         return new SessionState
         {
+            SessionId = sessionId,
             Draft = draft, Tracks = tracks, Duration = duration, Title = title,
             VideoInfos = Prop("video_infos"), CanvasConfig = Prop("canvas_config"),
             VideoAnalyses = Prop("video_analyses"), GeneratedMedia = Prop("generated_media"),

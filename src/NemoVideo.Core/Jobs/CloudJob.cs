@@ -59,14 +59,9 @@ public sealed class CloudJob
         progress?.Report(new JobProgress(JobStage.CheckingState, null, "Checking the timeline"));
         var state = await ExportableStateAsync(session.SessionId, reply, ct).ConfigureAwait(false);
 
-        progress?.Report(new JobProgress(JobStage.Rendering, 0, "Rendering"));
-        var render = await _client.SubmitRenderAsync(session.SessionId, state.Draft, request.OutputFormat, "high", ct).ConfigureAwait(false);
-        render = await new RenderPoller(_client, _schedule).WaitAsync(render, request.RenderTimeout,
-            Report(progress, (RenderJob r) => new JobProgress(JobStage.Rendering, (int)r.Progress, $"Rendering ({r.Status.ToString().ToLowerInvariant()})")), ct).ConfigureAwait(false);
-
-        progress?.Report(new JobProgress(JobStage.Downloading, 0, "Downloading " + Path.GetFileName(target)));
-        var file = await _client.DownloadRenderAsync(render, target, request.Overwrite,
-            Report(progress, (Transfers.TransferProgress p) => new JobProgress(JobStage.Downloading, p.Percent, "Downloading " + Path.GetFileName(target))), ct).ConfigureAwait(false);
+        var (render, file) = await new ExportJob(_client, _schedule).RunAsync(
+            new ExportRequest(session.SessionId, state.Draft, target) { Format = request.OutputFormat, Overwrite = request.Overwrite, Timeout = request.RenderTimeout },
+            progress, ct).ConfigureAwait(false);
 
         progress?.Report(new JobProgress(JobStage.Completed, 100, "Done"));
         return new JobResult
@@ -97,16 +92,7 @@ public sealed class CloudJob
     }
 
     private static IProgress<TIn>? Report<TIn>(IProgress<JobProgress>? target, Func<TIn, JobProgress> map) =>
-        target is null ? null : new MappedProgress<TIn>(target, map);
+        target is null ? null : new RelayProgress<TIn>(value => target.Report(map(value)));
 
     private static string Shorten(string s) => s.Length > 160 ? s.Substring(0, 160) + "…" : s;
-
-    /// <summary>Synchronous relay: unlike Progress&lt;T&gt; it captures no context and keeps the order.</summary>
-    private sealed class MappedProgress<TIn> : IProgress<TIn>
-    {
-        private readonly IProgress<JobProgress> _target;
-        private readonly Func<TIn, JobProgress> _map;
-        public MappedProgress(IProgress<JobProgress> target, Func<TIn, JobProgress> map) { _target = target; _map = map; }
-        public void Report(TIn value) => _target.Report(_map(value));
-    }
 }

@@ -6,9 +6,18 @@ public static class OutputPaths
     /// <summary>
     /// The output file for <paramref name="source"/>: beside it by default; inside <paramref name="destination"/>
     /// when that is a folder (or ends with a separator); or <paramref name="destination"/> itself, which is
-    /// allowed only when there is one input.
+    /// allowed only when there is one input. A result that would be the source itself gets
+    /// <paramref name="sameNameSuffix"/> before its extension: the source is never overwritten.
     /// </summary>
-    public static string Resolve(string source, string? destination, string extension, bool singleInput)
+    public static string Resolve(string source, string? destination, string extension, bool singleInput, string sameNameSuffix = ".out")
+    {
+        var result = ResolveRaw(source, destination, extension, singleInput);
+        return string.Equals(Path.GetFullPath(result), Path.GetFullPath(source), StringComparison.OrdinalIgnoreCase)
+            ? Path.Combine(Path.GetDirectoryName(result)!, Path.GetFileNameWithoutExtension(result) + sameNameSuffix + Path.GetExtension(result))
+            : result;
+    }
+
+    private static string ResolveRaw(string source, string? destination, string extension, bool singleInput)
     {
         var name = Path.GetFileNameWithoutExtension(source) + extension;
         if (string.IsNullOrEmpty(destination)) return Path.Combine(Path.GetDirectoryName(Path.GetFullPath(source))!, name);

@@ -131,5 +131,8 @@ public class CloudJobTests : IDisposable
         Assert.Equal(Path.Combine(_env.Root, "In Put é.mp3"), OutputPaths.Resolve(src, _env.Root, ".mp3", singleInput: false));
         Assert.Equal(_env.PathIn("custom.mp3"), OutputPaths.Resolve(src, _env.PathIn("custom.mp3"), ".mp3", singleInput: true));
         Assert.Throws<ArgumentException>(() => OutputPaths.Resolve(src, _env.PathIn("custom.mp3"), ".mp3", singleInput: false));
+        var mp4 = _env.PathIn("clip.mp4");
+        Assert.Equal(_env.PathIn("clip.compressed.mp4"), OutputPaths.Resolve(mp4, null, ".mp4", singleInput: true, ".compressed"));
+        Assert.Equal(_env.PathIn("clip.compressed.mp4"), OutputPaths.Resolve(mp4, mp4, ".mp4", singleInput: true, ".compressed"));
     }
 }

@@ -1,0 +1,90 @@
+using NemoVideo.Api;
+
+namespace NemoVideo.Jobs;
+
+/// <summary>What a batch tells its caller, from any thread, as it happens.</summary>
+public interface IBatchObserver
+{
+    void Started(int index);
+    void Progress(int index, JobProgress progress);
+    void Completed(int index, JobResult result);
+    void Failed(int index, Exception error);
+    /// <summary>Said once: these items were not started, and why.</summary>
+    void NotStarted(IReadOnlyList<int> indexes, string reason);
+}
+
+/// <summary>
+/// Runs jobs side by side, at most <c>throttle</c> at once, in input order of starting, reporting each
+/// result as it finishes. One failure never stops the others — except running out of credits: then every
+/// later file would fail the same way, so no new file is started and that is said once.
+/// </summary>
+public sealed class BatchRunner
+{
+    private readonly Func<MediaJobRequest, IProgress<JobProgress>, CancellationToken, Task<JobResult>> _run;
+    private readonly int _throttle;
+
+    public BatchRunner(Func<MediaJobRequest, IProgress<JobProgress>, CancellationToken, Task<JobResult>> run, int throttle)
+    {
+        if (throttle < 1) throw new ArgumentOutOfRangeException(nameof(throttle), "The throttle limit is at least 1.");
+        _run = run;
+        _throttle = throttle;
+    }
+
+    public async Task RunAsync(IReadOnlyList<MediaJobRequest> items, IBatchObserver observer, CancellationToken ct)
+    {
+        using var slots = new SemaphoreSlim(_throttle, _throttle);
+        var running = new List<Task>();
+        string? stopReason = null;
+        try
+        {
+            for (var i = 0; i < items.Count; i++)
+            {
+                await slots.WaitAsync(ct).ConfigureAwait(false);
+                if (Volatile.Read(ref stopReason) is string reason)
+                {
+                    slots.Release();
+                    observer.NotStarted(Enumerable.Range(i, items.Count - i).ToList(), reason);
+                    break;
+                }
+                var index = i;
+                observer.Started(index);
+                running.Add(Task.Run(async () =>
+                {
+                    try
+                    {
+                        var result = await _run(items[index], new IndexedProgress(observer, index), ct).ConfigureAwait(false);
+                        observer.Completed(index, result);
+                    }
+                    catch (OperationCanceledException) when (ct.IsCancellationRequested)
+                    {
+                        // Ctrl+C: the caller reports the stop once
+                    }
+                    catch (Exception ex)
+                    {
+                        if (ex is NemoApiException { Kind: NemoErrorKind.InsufficientCredits })
+                            Interlocked.CompareExchange(ref stopReason, "Not started: the account has no credits left (see the error above).", null);
+                        observer.Failed(index, ex);
+                    }
+                    finally
+                    {
+                        slots.Release();
+                    }
+                }, CancellationToken.None));
+            }
+        }
+        finally
+        {
+            // Even on Ctrl+C, wait for the running jobs to clean up (cancel renders, delete partial files).
+            await Task.WhenAll(running).ConfigureAwait(false);
+        }
+        ct.ThrowIfCancellationRequested();
+    }
+
+    private sealed class IndexedProgress : IProgress<JobProgress>
+    {
+        private readonly IBatchObserver _observer;
+        private readonly int _index;
+        public IndexedProgress(IBatchObserver observer, int index) { _observer = observer; _index = index; }
+        public void Report(JobProgress value) => _observer.Progress(_index, value);
+    }
+}

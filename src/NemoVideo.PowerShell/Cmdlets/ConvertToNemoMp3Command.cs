@@ -1,0 +1,35 @@
+using System.Management.Automation;
+using NemoVideo.Jobs;
+
+namespace NemoVideo.PowerShell.Cmdlets;
+
+/// <summary>
+/// <para type="synopsis">Extracts the audio of videos as MP3 files through NemoVideo.</para>
+/// </summary>
+[Cmdlet(VerbsData.ConvertTo, "NemoMp3", DefaultParameterSetName = "Path", SupportsShouldProcess = true)]
+[OutputType(typeof(FileInfo))]
+public sealed class ConvertToNemoMp3Command : MediaJobCommand
+{
+    /// <summary>The MP3 bitrate in kbps, 32 to 320.</summary>
+    [Parameter]
+    [ValidateRange(Mp3Request.MinBitrate, Mp3Request.MaxBitrate)]
+    [ArgumentCompleter(typeof(Mp3BitrateCompleter))]
+    public int Bitrate { get; set; } = 192;
+
+    /// <summary>Which audio track to extract, 1 for the first; the default track when left out.</summary>
+    [Parameter]
+    [ValidateRange(1, 64)]
+    public int AudioTrack { get; set; }
+
+    protected override string OutputExtension => ".mp3";
+    protected override string SameNameSuffix => ".audio";
+    protected override string Activity => "Converting to MP3";
+
+    protected override string Describe(string output) => $"Extract the audio at {Bitrate} kbps to '{output}'";
+
+    protected override MediaJobRequest CreateRequest(string source, string output, bool overwrite, TimeSpan timeout) =>
+        new Mp3Request(source, output, Bitrate, AudioTrack > 0 ? AudioTrack : null) { Overwrite = overwrite, RenderTimeout = timeout };
+
+    protected override void Describe(PSObject output, JobResult result) =>
+        output.Properties.Add(new PSNoteProperty("Bitrate", result.BitrateKbps));
+}

@@ -1,0 +1,65 @@
+using System.Management.Automation;
+using NemoVideo.Api;
+using NemoVideo.Jobs;
+
+namespace NemoVideo.PowerShell.Cmdlets;
+
+/// <summary>
+/// <para type="synopsis">Exports (renders) a session's timeline and downloads the result. Export costs no credits.</para>
+/// </summary>
+[Cmdlet(VerbsLifecycle.Invoke, "NemoExport", SupportsShouldProcess = true)]
+[OutputType(typeof(FileInfo))]
+public sealed class InvokeNemoExportCommand : SessionCmdlet
+{
+    /// <summary>The output format.</summary>
+    [Parameter]
+    [ValidateSet("mp4", "mov", "webm", "mp3", "wav", "m4a", "aac")]
+    public string Format { get; set; } = "mp4";
+
+    /// <summary>The render quality.</summary>
+    [Parameter]
+    [ValidateSet("low", "medium", "high")]
+    public string Quality { get; set; } = "high";
+
+    /// <summary>Where to save the file; default nemo-&lt;session id&gt;.&lt;format&gt; in the current folder.</summary>
+    [Parameter(Position = 0)]
+    [ValidateNotNullOrEmpty]
+    public string? OutFile { get; set; }
+
+    /// <summary>Overwrite an existing file.</summary>
+    [Parameter]
+    public SwitchParameter Force { get; set; }
+
+    /// <summary>How long the render may take before it is cancelled.</summary>
+    [Parameter]
+    public TimeSpan Timeout { get; set; } = TimeSpan.FromMinutes(5);
+
+    protected override void ProcessRecord()
+    {
+        if (Timeout <= TimeSpan.Zero)
+            ThrowTerminatingError(new ErrorRecord(new PSArgumentOutOfRangeException(nameof(Timeout), Timeout, "-Timeout must be positive."), "Nemo.BadTimeout", ErrorCategory.InvalidArgument, Timeout));
+        var explicitTarget = OutFile is null ? null : ToFileSystemPath(OutFile);
+        var folder = SessionState.Path.CurrentFileSystemLocation.ProviderPath;
+        RunOrThrow(async ct =>
+        {
+            var (connection, sessionId) = await ResolveSessionAsync(ct).ConfigureAwait(false);
+            var target = explicitTarget ?? System.IO.Path.Combine(folder, $"nemo-{sessionId}.{Format}");
+            if (!await ShouldProcessAsync(target, $"Export session {sessionId} as {Format} ({Quality})").ConfigureAwait(false)) return;
+            var state = await connection.Client.GetStateAsync(sessionId, ct).ConfigureAwait(false);
+            if (!state.CanExport)
+                throw new NemoApiException(NemoErrorKind.InvalidRequest, "The timeline is empty: there is nothing to export",
+                    advice: "Upload a file (Send-NemoVideo) and ask the agent for an edit (Send-NemoMessage) first.");
+            var progress = new RelayProgress<JobProgress>(p => Post(() => WriteProgress(new ProgressRecord(3, "Exporting", p.Status) { PercentComplete = p.Percent ?? 0 })));
+            var (render, file) = await new ExportJob(connection.Client).RunAsync(
+                new ExportRequest(sessionId, state.Draft, target) { Format = Format, Quality = Quality, Overwrite = Force, Timeout = Timeout }, progress, ct).ConfigureAwait(false);
+            Post(() =>
+            {
+                WriteProgress(new ProgressRecord(3, "Exporting", "Done") { RecordType = ProgressRecordType.Completed });
+                var output = PSObject.AsPSObject(file);
+                output.Properties.Add(new PSNoteProperty("RenderId", render.Id));
+                output.Properties.Add(new PSNoteProperty("SessionId", sessionId));
+                WriteObject(output);
+            });
+        }, OutFile);
+    }
+}

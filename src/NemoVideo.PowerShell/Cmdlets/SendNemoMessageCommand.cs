@@ -1,0 +1,40 @@
+using System.Management.Automation;
+using NemoVideo.Agent;
+
+namespace NemoVideo.PowerShell.Cmdlets;
+
+/// <summary>
+/// <para type="synopsis">Sends a request to the NemoVideo agent and returns its reply.</para>
+/// <para type="description">The agent's words are shown as they arrive (the Information stream); heartbeats show as "still working". When the agent finishes without words, the session's timeline is read and reported.</para>
+/// </summary>
+[Cmdlet(VerbsCommunications.Send, "NemoMessage")]
+[OutputType(typeof(AgentReply))]
+public sealed class SendNemoMessageCommand : SessionCmdlet
+{
+    /// <summary>What to ask the agent, in plain words.</summary>
+    [Parameter(Mandatory = true, Position = 0)]
+    [ValidateNotNullOrEmpty]
+    public string? Message { get; set; }
+
+    protected override void ProcessRecord()
+    {
+        RunOrThrow(async ct =>
+        {
+            var (connection, sessionId) = await ResolveSessionAsync(ct).ConfigureAwait(false);
+            var progress = new Jobs.RelayProgress<AgentActivity>(a => Post(() =>
+            {
+                if (a.Event?.Kind == AgentEventKind.Text)
+                    WriteInformation(new InformationRecord(a.Event.Text, "NemoAgent"));
+                var status = a.IsStillWorking ? $"Still working ({a.Elapsed.TotalSeconds:0} s)" : a.Event!.ToString();
+                WriteProgress(new ProgressRecord(2, "NemoVideo agent", status.Length == 0 ? "…" : status));
+            }));
+            var reply = await new AgentConversation(connection.Client).SendAsync(sessionId, Message!, progress, ct).ConfigureAwait(false);
+            Post(() =>
+            {
+                WriteProgress(new ProgressRecord(2, "NemoVideo agent", "Done") { RecordType = ProgressRecordType.Completed });
+                if (reply.Interrupted) WriteWarning("The agent's stream was cut off; the state shown is what the session holds now.");
+                WriteObject(reply);
+            });
+        }, Message);
+    }
+}

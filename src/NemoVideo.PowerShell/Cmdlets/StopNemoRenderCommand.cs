@@ -1,0 +1,40 @@
+using System.Management.Automation;
+using NemoVideo.Api;
+
+namespace NemoVideo.PowerShell.Cmdlets;
+
+/// <summary>
+/// <para type="synopsis">Cancels NemoVideo renders (exports) that are still running.</para>
+/// </summary>
+[Cmdlet(VerbsLifecycle.Stop, "NemoRender", SupportsShouldProcess = true)]
+[OutputType(typeof(RenderJob))]
+public sealed class StopNemoRenderCommand : NemoCmdlet
+{
+    /// <summary>Render ids (render_…); bound from the Id or RenderId of piped objects.</summary>
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    [Alias("RenderId")]
+    [ValidateNotNullOrEmpty]
+    public string[]? Id { get; set; }
+
+    /// <summary>The connection to use; the current one by default.</summary>
+    [Parameter]
+    public NemoConnection? Session { get; set; }
+
+    /// <summary>Write the cancelled render to the pipeline.</summary>
+    [Parameter]
+    public SwitchParameter PassThru { get; set; }
+
+    protected override void ProcessRecord()
+    {
+        var connection = Session ?? GetConnection();
+        foreach (var id in Id!)
+        {
+            if (!ShouldProcess(id, "Cancel the render")) continue;
+            RunOrThrow(async ct =>
+            {
+                var job = await connection.Client.CancelRenderAsync(id, ct).ConfigureAwait(false);
+                if (PassThru) Post(() => WriteObject(job));
+            }, id);
+        }
+    }
+}

@@ -1,0 +1,180 @@
+using System.Management.Automation;
+using NemoVideo.Jobs;
+
+namespace NemoVideo.PowerShell;
+
+/// <summary>
+/// What ConvertTo-NemoMp3 and Compress-NemoVideo share: files from the pipeline, -Path/-LiteralPath,
+/// -Destination, -Force/-SkipExisting, -WhatIf, a throttled batch in the core with a progress bar per file,
+/// and a non-terminating error per failed file.
+/// </summary>
+public abstract class MediaJobCommand : NemoCmdlet
+{
+    private readonly List<string> _sources = new();
+    private readonly HashSet<string> _seen = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>Files to convert; wildcards allowed.</summary>
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ParameterSetName = "Path")]
+    [SupportsWildcards]
+    [ValidateNotNullOrEmpty]
+    public string[]? Path { get; set; }
+
+    /// <summary>Files to convert, taken exactly as written (bound from FileInfo objects in the pipeline).</summary>
+    [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true, ParameterSetName = "LiteralPath")]
+    [Alias("PSPath", "FullName")]
+    [ValidateNotNullOrEmpty]
+    public string[]? LiteralPath { get; set; }
+
+    /// <summary>A folder for the results, or for a single input a file name. Default: beside each source.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? Destination { get; set; }
+
+    /// <summary>Overwrite existing output files.</summary>
+    [Parameter]
+    public SwitchParameter Force { get; set; }
+
+    /// <summary>Leave existing output files alone and go on with the others.</summary>
+    [Parameter]
+    public SwitchParameter SkipExisting { get; set; }
+
+    /// <summary>How many files run at the same time, each in its own session.</summary>
+    [Parameter]
+    [ValidateRange(1, 32)]
+    public int ThrottleLimit { get; set; } = 4;
+
+    /// <summary>How long one render may take before it is cancelled.</summary>
+    [Parameter]
+    public TimeSpan Timeout { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>The connection to use (from Connect-Nemo -PassThru); the current one by default.</summary>
+    [Parameter]
+    public NemoConnection? Session { get; set; }
+
+    /// <summary>The output extension, with its dot.</summary>
+    protected abstract string OutputExtension { get; }
+    /// <summary>Put before the extension when the output would otherwise be the source itself.</summary>
+    protected abstract string SameNameSuffix { get; }
+    /// <summary>The progress bar's title.</summary>
+    protected abstract string Activity { get; }
+    /// <summary>What ShouldProcess says is about to happen.</summary>
+    protected abstract string Describe(string output);
+    /// <summary>The core request for one file.</summary>
+    protected abstract MediaJobRequest CreateRequest(string source, string output, bool overwrite, TimeSpan timeout);
+    /// <summary>Notes added to each output FileInfo besides Source, Duration and SessionId.</summary>
+    protected abstract void Describe(PSObject output, JobResult result);
+
+    protected override void BeginProcessing()
+    {
+        if (Force && SkipExisting)
+            ThrowTerminatingError(new ErrorRecord(new PSArgumentException("-Force and -SkipExisting contradict each other; choose one."), "Nemo.ForceAndSkipExisting", ErrorCategory.InvalidArgument, null));
+        if (Timeout <= TimeSpan.Zero)
+            ThrowTerminatingError(new ErrorRecord(new PSArgumentOutOfRangeException(nameof(Timeout), Timeout, "-Timeout must be positive."), "Nemo.BadTimeout", ErrorCategory.InvalidArgument, Timeout));
+    }
+
+    protected override void ProcessRecord()
+    {
+        var literal = ParameterSetName == "LiteralPath";
+        foreach (var file in ResolveFiles(literal ? LiteralPath : Path, literal))
+            if (_seen.Add(file)) _sources.Add(file);
+    }
+
+    protected override void EndProcessing()
+    {
+        var requests = Plan();
+        if (requests.Count == 0) return;
+        var connection = Session ?? GetConnection();
+        var job = new CloudJob(connection.Client);
+        var runner = new BatchRunner((request, progress, ct) => job.RunAsync(request, progress, ct), ThrottleLimit);
+        var observer = new Observer(this, requests);
+        RunOrThrow(ct => runner.RunAsync(requests, observer, ct));
+        WriteProgress(observer.Bars.Complete());
+    }
+
+    /// <summary>Decides each output, skips or refuses existing ones, asks ShouldProcess: all before any work.</summary>
+    private List<MediaJobRequest> Plan()
+    {
+        var destination = Destination is null ? null : ToFileSystemPath(Destination) + (Destination.EndsWith("/") || Destination.EndsWith("\\") ? System.IO.Path.DirectorySeparatorChar.ToString() : "");
+        var outputs = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        var requests = new List<MediaJobRequest>();
+        foreach (var source in _sources)
+        {
+            string output;
+            try { output = OutputPaths.Resolve(source, destination, OutputExtension, _sources.Count == 1, SameNameSuffix); }
+            catch (ArgumentException ex)
+            {
+                ThrowTerminatingError(new ErrorRecord(ex, "Nemo.DestinationNotAFolder", ErrorCategory.InvalidArgument, Destination));
+                throw;
+            }
+            if (!outputs.Add(output))
+            {
+                WriteError(new ErrorRecord(new IOException($"'{source}' would be written to '{output}', like another input; rename one or convert it separately."),
+                    "Nemo.SameOutput", ErrorCategory.ResourceExists, new FileInfo(source)));
+                continue;
+            }
+            if (File.Exists(output) && !Force)
+            {
+                if (SkipExisting) { WriteVerbose($"Skipping '{source}': '{output}' exists."); continue; }
+                WriteError(ToErrorRecord(new IOException($"'{output}' already exists; use -Force to overwrite it or -SkipExisting to leave it."), new FileInfo(source)));
+                continue;
+            }
+            if (!ShouldProcess(source, Describe(output))) continue;
+            requests.Add(CreateRequest(source, output, Force, Timeout));
+        }
+        return requests;
+    }
+
+    /// <summary>Carries the batch's reports to the pipeline thread.</summary>
+    private sealed class Observer : IBatchObserver
+    {
+        private readonly MediaJobCommand _cmd;
+        private readonly IReadOnlyList<MediaJobRequest> _requests;
+
+        public Observer(MediaJobCommand cmd, IReadOnlyList<MediaJobRequest> requests)
+        {
+            _cmd = cmd;
+            _requests = requests;
+            Bars = new BatchProgress(cmd.Activity, requests.Select(r => System.IO.Path.GetFileName(r.SourcePath)).ToList());
+        }
+
+        public BatchProgress Bars { get; }
+
+        public void Started(int index) => _cmd.Post(() => _cmd.WriteVerbose($"Starting '{_requests[index].SourcePath}'."));
+
+        public void Progress(int index, JobProgress progress) => _cmd.Post(() =>
+        {
+            foreach (var record in Bars.Update(index, progress)) _cmd.WriteProgress(record);
+        });
+
+        public void Completed(int index, JobResult result) => _cmd.Post(() =>
+        {
+            foreach (var record in Bars.Finish(index)) _cmd.WriteProgress(record);
+            var output = PSObject.AsPSObject(result.Output);
+            output.Properties.Add(new PSNoteProperty("Source", result.Source));
+            output.Properties.Add(new PSNoteProperty("Duration", result.Duration));
+            output.Properties.Add(new PSNoteProperty("SessionId", result.SessionId));
+            _cmd.Describe(output, result);
+            _cmd.WriteObject(output);
+        });
+
+        public void Failed(int index, Exception error) => _cmd.Post(() =>
+        {
+            foreach (var record in Bars.Finish(index)) _cmd.WriteProgress(record);
+            _cmd.WriteError(ToErrorRecord(error, new FileInfo(_requests[index].SourcePath)));
+        });
+
+        public void NotStarted(IReadOnlyList<int> indexes, string reason) => _cmd.Post(() =>
+        {
+            var files = indexes.Select(i => _requests[i].SourcePath).ToArray();
+            foreach (var i in indexes) foreach (var record in Bars.Finish(i)) _cmd.WriteProgress(record);
+            _cmd.WriteError(new ErrorRecord(new InvalidOperationException($"{files.Length} file(s) were not started: {reason}"),
+                "Nemo.BatchStopped", ErrorCategory.QuotaExceeded, files)
+            {
+                ErrorDetails = new ErrorDetails($"{files.Length} file(s) were not started: {reason}")
+                {
+                    RecommendedAction = NemoVideo.Api.NemoApiException.DefaultAdvice(NemoVideo.Api.NemoErrorKind.InsufficientCredits),
+                },
+            });
+        });
+    }
+}
