@@ -26,7 +26,7 @@ public sealed class ModuleInitializer : IModuleAssemblyInitializer, IModuleAssem
     public void OnRemove(PSModuleInfo module)
     {
         AppDomain.CurrentDomain.AssemblyResolve -= Resolve;
-        ModuleState.Current = null;
+        ModuleState.Clear();
     }
 
     internal static Assembly? Resolve(object? sender, ResolveEventArgs args)

@@ -1,16 +1,50 @@
+using System.Management.Automation.Runspaces;
+using System.Runtime.CompilerServices;
+
 namespace NemoVideo.PowerShell;
 
-/// <summary>What the cmdlets of a process share: the current connection.</summary>
+/// <summary>
+/// The current connection: one per runspace, so two scripts in one process (or a background runspace)
+/// never switch each other's API or session. A runspace that has not connected (ForEach-Object -Parallel,
+/// thread jobs) uses the connection made last in the process, sharing its token.
+/// </summary>
 internal static class ModuleState
 {
-    private static NemoConnection? _current;
+    private static readonly ConditionalWeakTable<Runspace, Holder> PerRunspace = new();
+    private static NemoConnection? _lastConnected;
 
-    /// <summary>The connection every cmdlet uses unless given -Session. Shared by parallel work.</summary>
     public static NemoConnection? Current
     {
-        get => Volatile.Read(ref _current);
-        set => Interlocked.Exchange(ref _current, value)?.Dispose();
+        get
+        {
+            var runspace = Runspace.DefaultRunspace;
+            if (runspace != null && PerRunspace.TryGetValue(runspace, out var holder) && holder.Connection != null) return holder.Connection;
+            return Volatile.Read(ref _lastConnected);
+        }
+    }
+
+    /// <summary>Makes <paramref name="connection"/> this runspace's connection and the process's latest.</summary>
+    public static NemoConnection Set(NemoConnection connection)
+    {
+        var runspace = Runspace.DefaultRunspace;
+        if (runspace != null) PerRunspace.GetValue(runspace, _ => new Holder()).Connection = connection;
+        Volatile.Write(ref _lastConnected, connection);
+        return connection;
+    }
+
+    /// <summary>Forgets this runspace's connection (and the process's latest, if it is the same).</summary>
+    public static void Clear()
+    {
+        var current = Current;
+        var runspace = Runspace.DefaultRunspace;
+        if (runspace != null && PerRunspace.TryGetValue(runspace, out var holder)) holder.Connection = null;
+        if (current != null) Interlocked.CompareExchange(ref _lastConnected, null, current);
     }
 
     public static string Version => typeof(ModuleState).Assembly.GetName().Version?.ToString(3) ?? "0.0.0";
+
+    private sealed class Holder
+    {
+        public NemoConnection? Connection;
+    }
 }

@@ -20,7 +20,7 @@ public abstract class NemoCmdlet : PSCmdlet
     protected override void StopProcessing() => _stopping.Cancel();
 
     /// <summary>The runspace's connection; made on first use from NEMO_TOKEN, the cache or an anonymous token.</summary>
-    protected NemoConnection GetConnection() => ModuleState.Current ??= NemoConnection.Create(new ConnectionSettings { SkillVersion = ModuleState.Version });
+    protected NemoConnection GetConnection() => ModuleState.Current ?? ModuleState.Set(NemoConnection.Create(new ConnectionSettings { SkillVersion = ModuleState.Version }));
 
     /// <summary>
     /// The connection and session id to work in: those given, else the current connection's default session,

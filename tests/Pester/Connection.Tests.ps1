@@ -20,7 +20,17 @@ AfterAll {
 Describe 'The module' {
     It 'exports exactly its cmdlets' {
         $names = (Get-Command -Module NemoVideo).Name | Sort-Object
-        $names | Should -Be @('Connect-Nemo', 'Disconnect-Nemo', 'Get-NemoCredit', 'Get-NemoSession')
+        $names | Should -Be @('Compress-NemoVideo', 'Connect-Nemo', 'ConvertTo-NemoMp3', 'Disconnect-Nemo', 'Get-NemoCredit',
+            'Get-NemoRender', 'Get-NemoSession', 'Get-NemoState', 'Invoke-NemoExport', 'Send-NemoMessage', 'Send-NemoVideo', 'Stop-NemoRender')
+    }
+
+    It 'has help with an example for every cmdlet' {
+        foreach ($name in (Get-Command -Module NemoVideo).Name) {
+            $help = Get-Help $name -Full
+            $help.Synopsis | Should -Not -BeNullOrEmpty -Because "$name needs a synopsis"
+            $help.Synopsis | Should -Not -Match ('^\s*' + [regex]::Escape($name)) -Because "$name's synopsis must come from the help file, not the syntax"
+            @($help.Examples.Example).Count | Should -BeGreaterThan 0 -Because "$name needs an example"
+        }
     }
 }
 

@@ -56,3 +56,30 @@ function Invoke-EmulatorAdmin {
     if ($null -ne $Body) { $params.Body = (ConvertTo-Json -InputObject @($Body) -Depth 5); $params.ContentType = 'application/json' }
     Invoke-RestMethod @params
 }
+
+function New-TestClip {
+    <# A short clip made by ffmpeg's lavfi sources: video and a tone, in the container the extension names. #>
+    param([string] $Path, [double] $Seconds = 3, [int] $AudioTracks = 1)
+    $arguments = @('-hide_banner', '-loglevel', 'error', '-y', '-f', 'lavfi', '-i', 'testsrc2=size=320x240:rate=25')
+    for ($i = 0; $i -lt $AudioTracks; $i++) { $arguments += @('-f', 'lavfi', '-i', "sine=frequency=$(440 + 220 * $i):sample_rate=44100") }
+    $arguments += @('-t', "$Seconds", '-map', '0:v')
+    for ($i = 0; $i -lt $AudioTracks; $i++) { $arguments += @('-map', "$($i + 1):a") }
+    $arguments += @('-c:v', 'libx264', '-preset', 'ultrafast', '-c:a', 'aac', $Path)
+    & ffmpeg @arguments
+    if ($LASTEXITCODE -ne 0) { throw "ffmpeg could not make $Path" }
+    Get-Item -LiteralPath $Path
+}
+
+function Get-StreamInfo {
+    <# ffprobe's view of a file's first stream of a kind: codec_name, bit_rate, height, duration. #>
+    param([string] $Path, [ValidateSet('a', 'v')] [string] $Kind = 'a')
+    $json = & ffprobe -v error -select_streams "${Kind}:0" -show_entries 'stream=codec_name,bit_rate,height:format=duration' -of json -- $Path | ConvertFrom-Json
+    [pscustomobject]@{
+        Codec    = $json.streams[0].codec_name
+        BitRate  = [long]$json.streams[0].bit_rate
+        Height   = $json.streams[0].height
+        Duration = [double]$json.format.duration
+    }
+}
+
+function Test-Ffmpeg { [bool](Get-Command ffmpeg -ErrorAction SilentlyContinue) -and [bool](Get-Command ffprobe -ErrorAction SilentlyContinue) }

@@ -62,7 +62,7 @@ public sealed class ConnectNemoCommand : NemoCmdlet
             connection.Dispose();
             throw;
         }
-        ModuleState.Current = connection;
+        ModuleState.Set(connection);
         WriteVerbose($"Connected to {connection.BaseUri} as {connection.UserId} ({connection.TokenSource} token {connection.TokenFingerprint}); session {connection.SessionId}.");
         if (PassThru) WriteObject(connection);
     }

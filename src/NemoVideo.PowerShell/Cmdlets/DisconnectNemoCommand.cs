@@ -23,6 +23,6 @@ public sealed class DisconnectNemoCommand : NemoCmdlet
         }
         if (!ShouldProcess(connection.BaseUri.ToString(), ClearCache ? "Disconnect and delete the cached token" : "Disconnect")) return;
         if (ClearCache) connection.Client.Tokens.Forget(clearCache: true);
-        ModuleState.Current = null;
+        ModuleState.Clear();
     }
 }

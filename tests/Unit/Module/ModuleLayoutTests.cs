@@ -21,6 +21,10 @@ public class ModuleLayoutTests
             var root = ModuleMetadataTests.ManifestValue("RootModule");
             Assert.True(File.Exists(Path.Combine(output, root)), root);
             Assert.False(File.Exists(Path.Combine(output, "System.Management.Automation.dll")), "PowerShell must not ship inside the module");
+            foreach (var format in ModuleMetadataTests.ManifestList("FormatsToProcess"))
+                Assert.True(File.Exists(Path.Combine(output, format)), format);
+            var help = System.Xml.Linq.XDocument.Load(Path.Combine(output, "en-US", root + "-Help.xml"));
+            Assert.Equal(CmdletMetadata.Cmdlets.Count, help.Root!.Elements().Count());
 
             // Every assembly any shipped assembly references is shipped too, or is part of .NET Standard.
             var shipped = Directory.GetFiles(output, "*.dll").ToDictionary(p => Path.GetFileNameWithoutExtension(p), StringComparer.OrdinalIgnoreCase);

@@ -1,0 +1,158 @@
+#Requires -Modules @{ ModuleName = 'Pester'; ModuleVersion = '5.0.0' }
+
+BeforeDiscovery {
+    $script:NoFfmpeg = -not ((Get-Command ffmpeg -ErrorAction SilentlyContinue) -and (Get-Command ffprobe -ErrorAction SilentlyContinue))
+}
+
+BeforeAll {
+    . (Join-Path $PSScriptRoot 'TestHelpers.ps1')
+    $script:Emulator = Start-NemoEmulator -ArgumentList @('--anonymous-credits', '100000')
+    $script:SavedEnv = @{ NEMO_API_URL = $env:NEMO_API_URL; NEMO_TOKEN = $env:NEMO_TOKEN; NEMO_CONFIG_DIR = $env:NEMO_CONFIG_DIR }
+    $env:NEMO_API_URL = $Emulator.BaseUri
+    $env:NEMO_TOKEN = $null
+    $env:NEMO_CONFIG_DIR = Join-Path $TestDrive 'config'
+    Import-Module (Get-NemoModuleManifest) -Force
+    Connect-Nemo
+    $script:Clip = if (Test-Ffmpeg) { New-TestClip -Path (Join-Path $TestDrive 'source.mp4') -Seconds 3 }
+}
+
+AfterAll {
+    Disconnect-Nemo -ErrorAction SilentlyContinue
+    Remove-Module NemoVideo -ErrorAction SilentlyContinue
+    foreach ($name in $SavedEnv.Keys) { Set-Item "env:$name" $SavedEnv[$name] -ErrorAction SilentlyContinue }
+    Stop-NemoEmulator $Emulator
+}
+
+Describe 'ConvertTo-NemoMp3' -Skip:$NoFfmpeg {
+    BeforeEach {
+        $script:Dir = Join-Path $TestDrive ([guid]::NewGuid().ToString('N'))
+        New-Item -ItemType Directory -Path $Dir | Out-Null
+    }
+
+    It 'turns every piped .mkv into an MP3 at the bitrate asked for' {
+        foreach ($name in 'one.mkv', 'two words.mkv', 'três.mkv') { New-TestClip -Path (Join-Path $Dir $name) -Seconds 2 | Out-Null }
+        $results = Get-ChildItem (Join-Path $Dir '*.mkv') | ConvertTo-NemoMp3 -Bitrate 320
+        $results | Should -HaveCount 3
+        foreach ($file in $results) {
+            $file | Should -BeOfType System.IO.FileInfo
+            $file.Extension | Should -Be '.mp3'
+            $file.Bitrate | Should -Be 320
+            $file.SessionId | Should -Match '^\d+$'
+            $file.Source | Should -Be ([System.IO.Path]::ChangeExtension($file.FullName, '.mkv'))
+            $info = Get-StreamInfo $file.FullName
+            $info.Codec | Should -Be 'mp3'
+            $info.BitRate | Should -Be 320000
+            $info.Duration | Should -BeGreaterThan 1.8
+        }
+        @($results.SessionId | Sort-Object -Unique) | Should -HaveCount 3 -Because 'each file gets a session of its own'
+    }
+
+    It 'writes nothing and sends nothing with -WhatIf' {
+        Copy-Item $Clip (Join-Path $Dir 'a.mp4')
+        $before = (Invoke-EmulatorAdmin $Emulator 'stats' -Method Get).requests
+        Get-ChildItem $Dir | ConvertTo-NemoMp3 -WhatIf
+        Get-ChildItem $Dir -Filter *.mp3 | Should -BeNullOrEmpty
+        (Invoke-EmulatorAdmin $Emulator 'stats' -Method Get).requests | Should -Be ($before + 1) -Because 'only the stats call itself was made'
+    }
+
+    It 'reports a bad file as a non-terminating error and converts the rest' {
+        Copy-Item $Clip (Join-Path $Dir 'good1.mp4')
+        Copy-Item $Clip (Join-Path $Dir 'good2.mp4')
+        Set-Content -Path (Join-Path $Dir 'broken.mp4') -Value 'this is text, not a video'
+        $results = Get-ChildItem $Dir -Filter *.mp4 | ConvertTo-NemoMp3 -ErrorVariable failures -ErrorAction SilentlyContinue
+        $results | Should -HaveCount 2
+        $failures | Should -HaveCount 1
+        $failures[0].TargetObject.Name | Should -Be 'broken.mp4'
+        $failures[0].CategoryInfo.Category | Should -Be 'InvalidType'
+        $failures[0].FullyQualifiedErrorId | Should -BeLike 'Nemo.UnsupportedFile,*'
+        $failures[0].ErrorDetails.RecommendedAction | Should -Match 'mp4'
+        Test-Path (Join-Path $Dir 'broken.mp3') | Should -BeFalse
+    }
+
+    It 'refuses unsupported types before uploading anything' {
+        Set-Content -Path (Join-Path $Dir 'notes.txt') -Value 'x'
+        $before = (Invoke-EmulatorAdmin $Emulator 'stats' -Method Get).requests
+        ConvertTo-NemoMp3 -LiteralPath (Join-Path $Dir 'notes.txt') -ErrorVariable failures -ErrorAction SilentlyContinue
+        $failures | Should -HaveCount 1
+        $failures[0].FullyQualifiedErrorId | Should -BeLike 'Nemo.UnsupportedFile,*'
+        (Invoke-EmulatorAdmin $Emulator 'stats' -Method Get).requests | Should -Be ($before + 1)
+    }
+
+    It 'leaves existing output alone: an error by default, skipped with -SkipExisting, replaced with -Force' {
+        Copy-Item $Clip (Join-Path $Dir 'a.mp4')
+        Copy-Item $Clip (Join-Path $Dir 'b.mp4')
+        Set-Content -Path (Join-Path $Dir 'a.mp3') -Value 'precious'
+        ConvertTo-NemoMp3 -Path (Join-Path $Dir 'a.mp4') -ErrorVariable failures -ErrorAction SilentlyContinue
+        $failures[0].CategoryInfo.Category | Should -Be 'ResourceExists'
+        $results = Get-ChildItem $Dir -Filter *.mp4 | ConvertTo-NemoMp3 -SkipExisting
+        $results.Name | Should -Be 'b.mp3'
+        Get-Content (Join-Path $Dir 'a.mp3') | Should -Be 'precious'
+        ConvertTo-NemoMp3 -Path (Join-Path $Dir 'a.mp4') -Force | Should -Not -BeNullOrEmpty
+        (Get-StreamInfo (Join-Path $Dir 'a.mp3')).Codec | Should -Be 'mp3'
+        { ConvertTo-NemoMp3 -Path (Join-Path $Dir 'a.mp4') -Force -SkipExisting } | Should -Throw -ErrorId 'Nemo.ForceAndSkipExisting*'
+    }
+
+    It 'writes into -Destination and refuses a file name there for several inputs' {
+        Copy-Item $Clip (Join-Path $Dir 'a.mp4')
+        Copy-Item $Clip (Join-Path $Dir 'b.mp4')
+        $out = New-Item -ItemType Directory -Path (Join-Path $Dir 'out')
+        (Get-ChildItem $Dir -Filter *.mp4 | ConvertTo-NemoMp3 -Destination $out).DirectoryName | Sort-Object -Unique | Should -Be $out.FullName
+        { Get-ChildItem $Dir -Filter *.mp4 | ConvertTo-NemoMp3 -Destination (Join-Path $Dir 'single.mp3') -ErrorAction Stop } | Should -Throw -ErrorId 'Nemo.DestinationNotAFolder*'
+    }
+
+    It 'says which path matched nothing' {
+        ConvertTo-NemoMp3 -Path (Join-Path $Dir '*.nothing') -ErrorVariable failures -ErrorAction SilentlyContinue
+        $failures[0].CategoryInfo.Category | Should -Be 'ObjectNotFound'
+    }
+
+    It 'rejects a bitrate out of range while binding' {
+        { ConvertTo-NemoMp3 -Path $Clip -Bitrate 500 } | Should -Throw -ErrorId 'ParameterArgumentValidationError*'
+        { ConvertTo-NemoMp3 -Path $Clip -Bitrate fast } | Should -Throw -ErrorId 'ParameterArgumentTransformationError*'
+    }
+
+    It 'stops at once on Ctrl+C: the render is cancelled on the server and no partial file is left' {
+        $slow = Start-NemoEmulator -ArgumentList @('--min-render-seconds', '120')
+        try {
+            Copy-Item $Clip (Join-Path $Dir 'slow.mp4')
+            $ps = [powershell]::Create()
+            $null = $ps.AddScript({
+                param($Manifest, $BaseUri, $Source)
+                Import-Module $Manifest
+                ConvertTo-NemoMp3 -LiteralPath $Source -Session (Connect-Nemo -BaseUri $BaseUri -PassThru)
+            }).AddArgument((Get-NemoModuleManifest)).AddArgument($slow.BaseUri).AddArgument((Join-Path $Dir 'slow.mp4'))
+            $handle = $ps.BeginInvoke()
+            $deadline = (Get-Date).AddSeconds(60)
+            while ((Invoke-EmulatorAdmin $slow 'stats' -Method Get).renders -lt 1 -and (Get-Date) -lt $deadline) { Start-Sleep -Milliseconds 200 }
+            $watch = [Diagnostics.Stopwatch]::StartNew()
+            $ps.Stop()
+            $watch.Elapsed.TotalSeconds | Should -BeLessThan 15
+            (Invoke-EmulatorAdmin $slow 'stats' -Method Get).render_cancels | Should -Be 1
+            Get-ChildItem $Dir -Filter '*.mp3*' -Force | Should -BeNullOrEmpty
+            Get-ChildItem $Dir -Filter '*.partial' -Force | Should -BeNullOrEmpty
+            $ps.Dispose()
+        }
+        finally { Stop-NemoEmulator $slow }
+    }
+}
+
+Describe 'Compress-NemoVideo' -Skip:$NoFfmpeg {
+    It 'compresses to the bitrate and resolution asked for, beside the source, never over it' {
+        $dir = New-Item -ItemType Directory -Path (Join-Path $TestDrive 'compress')
+        $source = Copy-Item $Clip (Join-Path $dir 'talk.mp4') -PassThru
+        $result = $source | Compress-NemoVideo -VideoBitrate 500k -Resolution 240p
+        $result.Name | Should -Be 'talk.compressed.mp4'
+        $result.Bitrate | Should -Be 500
+        $video = Get-StreamInfo $result.FullName -Kind v
+        $video.Codec | Should -Be 'h264'
+        $video.Height | Should -Be 240
+        $video.BitRate | Should -BeGreaterThan 475000
+        $video.BitRate | Should -BeLessThan 525000
+        (Get-Item $source).Length | Should -Be (Get-Item $Clip).Length
+    }
+
+    It 'reads bitrates as people write them and refuses nonsense while binding' {
+        { Compress-NemoVideo -Path $Clip -VideoBitrate '8 Gbps' } | Should -Throw -ErrorId 'ParameterArgumentTransformationError*'
+        { Compress-NemoVideo -Path $Clip -VideoBitrate 8 } | Should -Throw -ErrorId 'ParameterArgumentValidationError*'
+        Compress-NemoVideo -Path $Clip -VideoBitrate 2.5Mbps -WhatIf | Should -BeNullOrEmpty
+    }
+}
