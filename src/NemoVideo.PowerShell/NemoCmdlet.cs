@@ -20,7 +20,21 @@ public abstract class NemoCmdlet : PSCmdlet
     protected override void StopProcessing() => _stopping.Cancel();
 
     /// <summary>The runspace's connection; made on first use from NEMO_TOKEN, the cache or an anonymous token.</summary>
-    protected NemoConnection GetConnection() => ModuleState.Current ?? ModuleState.Set(NemoConnection.Create(new ConnectionSettings { SkillVersion = ModuleState.Version }));
+    protected NemoConnection GetConnection() => ModuleState.Current ?? ModuleState.Set(CreateConnection(new ConnectionSettings { SkillVersion = ModuleState.Version }));
+
+    /// <summary>A new connection; settings that would put the token at risk (plain http, a bad address) end the cmdlet with a clear error.</summary>
+    protected NemoConnection CreateConnection(ConnectionSettings settings)
+    {
+        try
+        {
+            return NemoConnection.Create(settings);
+        }
+        catch (NemoApiException ex)
+        {
+            ThrowTerminatingError(ToErrorRecord(ex, settings.BaseUri));
+            throw; // not reached: ThrowTerminatingError always throws
+        }
+    }
 
     /// <summary>
     /// The connection and session id to work in: those given, else the current connection's default session,

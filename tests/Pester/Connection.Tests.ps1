@@ -71,7 +71,8 @@ Describe 'Connect-Nemo' {
     }
 
     It 'refuses plain http to a remote host unless -AllowInsecureHttp' {
-        { Connect-Nemo -BaseUri 'http://api.example.invalid/' -ErrorAction Stop } | Should -Throw '*AllowInsecureHttp*'
+        { Connect-Nemo -BaseUri 'http://api.example.invalid/' -ErrorAction Stop } | Should -Throw -ErrorId 'Nemo.InvalidRequest*'
+        try { Connect-Nemo -BaseUri 'http://api.example.invalid/' -ErrorAction Stop } catch { $_.ErrorDetails.RecommendedAction | Should -Match 'AllowInsecureHttp' }
     }
 
     It 'shows each HTTP call with -Verbose and no token' {

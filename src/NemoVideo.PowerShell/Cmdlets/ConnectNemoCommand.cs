@@ -49,7 +49,7 @@ public sealed class ConnectNemoCommand : NemoCmdlet
             PSObject { BaseObject: var inner } => FromObject(inner),
             var other => FromObject(other),
         };
-        var connection = NemoConnection.Create(new ConnectionSettings
+        var connection = CreateConnection(new ConnectionSettings
         {
             BaseUri = BaseUri?.OriginalString, Token = token, AllowInsecureHttp = AllowInsecureHttp.IsPresent, SkillVersion = ModuleState.Version,
         });

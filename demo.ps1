@@ -1,0 +1,50 @@
+#Requires -Version 5.1
+<#
+.SYNOPSIS
+    The main job, end to end on this machine: builds the module, starts the local NemoVideo emulator,
+    and runs   Get-ChildItem *.mkv | ConvertTo-NemoMp3 -Bitrate 320   on a folder of videos.
+.PARAMETER Folder
+    Where the .mkv files are. Without it, a temporary folder with two sample clips made by ffmpeg.
+.EXAMPLE
+    pwsh ./demo.ps1
+.EXAMPLE
+    pwsh ./demo.ps1 -Folder D:\Recordings -Bitrate 192
+#>
+[CmdletBinding()]
+param(
+    [string] $Folder,
+    [ValidateRange(32, 320)] [int] $Bitrate = 320
+)
+$ErrorActionPreference = 'Stop'
+. (Join-Path $PSScriptRoot 'tests/Pester/TestHelpers.ps1')
+
+& dotnet publish (Join-Path $PSScriptRoot 'src/NemoVideo.PowerShell') -c Release -o (Join-Path $PSScriptRoot 'out/NemoVideo') --nologo -v quiet
+if ($LASTEXITCODE -ne 0) { throw 'Building the module failed.' }
+if (-not $Folder) {
+    $Folder = Join-Path ([IO.Path]::GetTempPath()) ('nemo-demo-' + [guid]::NewGuid().ToString('N').Substring(0, 8))
+    New-Item -ItemType Directory -Path $Folder | Out-Null
+    New-TestClip -Path (Join-Path $Folder 'interview.mkv') -Seconds 5 | Out-Null
+    New-TestClip -Path (Join-Path $Folder 'webinar part 2.mkv') -Seconds 4 | Out-Null
+}
+
+$emulator = Start-NemoEmulator
+$saved = @{ NEMO_API_URL = $env:NEMO_API_URL; NEMO_CONFIG_DIR = $env:NEMO_CONFIG_DIR }
+try {
+    $env:NEMO_API_URL = $emulator.BaseUri
+    $env:NEMO_CONFIG_DIR = Join-Path $Folder '.nemo-config'
+    Import-Module (Join-Path $PSScriptRoot 'out/NemoVideo/NemoVideo.psd1') -Force
+    Write-Host "NemoVideo emulator on $($emulator.BaseUri); converting $Folder\*.mkv" -ForegroundColor Cyan
+
+    Push-Location $Folder
+    try {
+        Get-ChildItem *.mkv | ConvertTo-NemoMp3 -Bitrate $Bitrate |
+            Format-Table Name, @{ n = 'kbps'; e = { $_.Bitrate } }, @{ n = 'Duration'; e = { '{0:mm\:ss}' -f $_.Duration } }, Length, Source -AutoSize
+    }
+    finally { Pop-Location }
+    Get-NemoCredit
+}
+finally {
+    Remove-Module NemoVideo -ErrorAction SilentlyContinue
+    foreach ($name in $saved.Keys) { Set-Item "env:$name" $saved[$name] -ErrorAction SilentlyContinue }
+    Stop-NemoEmulator $emulator
+}
