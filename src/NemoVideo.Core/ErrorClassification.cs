@@ -46,6 +46,18 @@ public sealed class ErrorClassification
             };
             return new ErrorClassification(category, "Nemo." + api.Kind, api.Message, string.IsNullOrEmpty(api.Advice) ? null : api.Advice);
         }
+        if (ex is Local.LocalEngineException local)
+        {
+            var category = local.Kind switch
+            {
+                Local.LocalErrorKind.ToolMissing => "NotInstalled",
+                Local.LocalErrorKind.BadInput => "InvalidData",
+                Local.LocalErrorKind.NoSuchTrack => "ObjectNotFound",
+                Local.LocalErrorKind.OutputNotWritable => "PermissionDenied",
+                _ => "InvalidResult",
+            };
+            return new ErrorClassification(category, "Nemo.Local." + local.Kind, local.Message, local.Advice);
+        }
         var (cat, advice) = ex switch
         {
             OperationCanceledException => ("OperationStopped", (string?)null),

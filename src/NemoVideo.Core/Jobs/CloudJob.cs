@@ -70,7 +70,7 @@ public sealed class CloudJob
             Source = source.FullName,
             SessionId = session.SessionId,
             RenderId = render.Id,
-            BitrateKbps = request switch { Mp3Request m => m.BitrateKbps, CompressRequest c => c.VideoBitrateKbps, _ => null },
+            BitrateKbps = request switch { Mp3Request { VbrQuality: null } m => m.BitrateKbps, CompressRequest c => c.VideoBitrateKbps, _ => null },
             Duration = upload.Files.FirstOrDefault()?.Duration,
             AgentSummary = reply.Summary,
         };

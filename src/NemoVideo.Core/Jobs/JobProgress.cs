@@ -9,6 +9,8 @@ public enum JobStage
     CheckingState,
     Rendering,
     Downloading,
+    /// <summary>The local engine: ffmpeg at work on this machine.</summary>
+    Encoding,
     Completed,
 }
 
@@ -41,6 +43,7 @@ public readonly struct JobProgress
                 JobStage.CheckingState => 35,
                 JobStage.Rendering => 35 + 45 * p,
                 JobStage.Downloading => 80 + 20 * p,
+                JobStage.Encoding => 100 * p,
                 _ => 100,
             });
         }

@@ -3,7 +3,16 @@ using NemoVideo.Api;
 
 namespace NemoVideo.Jobs;
 
-/// <summary>What every cloud job needs: a source, where the result goes, and how long the render may take.</summary>
+/// <summary>Where the work is done.</summary>
+public enum NemoEngine
+{
+    /// <summary>The NemoVideo cloud: upload, agent, render, download.</summary>
+    Cloud,
+    /// <summary>ffmpeg on this machine: nothing leaves it, no credits used.</summary>
+    Local,
+}
+
+/// <summary>What every job needs: a source, where the result goes, and how long the render may take.</summary>
 public abstract class MediaJobRequest
 {
     protected MediaJobRequest(string sourcePath, string outputPath)
@@ -51,9 +60,21 @@ public sealed class Mp3Request : MediaJobRequest
     public int BitrateKbps { get; }
     /// <summary>Which audio track (1 = the first), or null for the default one.</summary>
     public int? AudioTrack { get; }
+    /// <summary>Pick the audio track by its language tag (eng, ger, or en), instead of by number.</summary>
+    public string? AudioLanguage { get; init; }
+    /// <summary>LAME VBR quality, 0 (best) to 9, instead of a constant bitrate.</summary>
+    public int? VbrQuality
+    {
+        get => _vbr;
+        init => _vbr = value is null or (>= 0 and <= 9) ? value : throw new ArgumentOutOfRangeException(nameof(VbrQuality), value, "VBR quality runs from 0 (best) to 9.");
+    }
+    /// <summary>False when the user left the bitrate at its default: an MP3 source may then be copied as it is.</summary>
+    public bool BitrateSpecified { get; init; } = true;
+    private readonly int? _vbr;
 
     public override string Instruction =>
-        $"Extract the audio as MP3 at {BitrateKbps} kbps" + (AudioTrack is int t ? $" (track {t})" : "") + ".";
+        "Extract the audio as MP3 " + (VbrQuality is int q ? $"at VBR quality V{q}" : $"at {BitrateKbps} kbps")
+        + (AudioTrack is int t ? $" (track {t})" : AudioLanguage is string l ? $" (the {l} audio track)" : "") + ".";
     public override string OutputFormat => "mp3";
 }
 
@@ -73,9 +94,11 @@ public sealed class CompressRequest : MediaJobRequest
     public int VideoBitrateKbps { get; }
     /// <summary>The output height in lines (720 for 720p), or null to keep the source's.</summary>
     public int? Height { get; }
+    /// <summary>Encode in two passes, for a bitrate closer to the target.</summary>
+    public bool TwoPass { get; init; }
 
     public override string Instruction =>
-        $"Compress the video to {FormatBitrate(VideoBitrateKbps)}" + (Height is int h ? $" at {h}p" : "") + ".";
+        $"Compress the video to {FormatBitrate(VideoBitrateKbps)}" + (Height is int h ? $" at {h}p" : "") + (TwoPass ? " using two-pass encoding" : "") + ".";
     public override string OutputFormat => "mp4";
 
     /// <summary>"8 Mbps", "2.5 Mbps", "800 kbps".</summary>
@@ -97,4 +120,8 @@ public sealed class JobResult
     public TimeSpan? Duration { get; init; }
     /// <summary>What the agent said, or what the state showed after a silent reply.</summary>
     public string? AgentSummary { get; init; }
+    /// <summary>Cloud or Local.</summary>
+    public NemoEngine Engine { get; init; } = NemoEngine.Cloud;
+    /// <summary>The audio was copied as it was instead of re-encoded (local engine, MP3 source).</summary>
+    public bool StreamCopied { get; init; }
 }

@@ -29,6 +29,30 @@ public static class Media
             return args;
         });
 
+    /// <summary>An .mkv whose audio is MP3 (for stream copy), of the given length.</summary>
+    public static Task<string> Mp3AudioClipAsync(double seconds = 3, int kbps = 160) =>
+        MakeAsync($"mp3audio-{seconds}-{kbps}.mkv", path => new List<string>
+        {
+            "-f", "lavfi", "-i", "testsrc2=size=320x240:rate=15", "-f", "lavfi", "-i", "sine=frequency=500:sample_rate=44100",
+            "-t", seconds.ToString(CultureInfo.InvariantCulture), "-c:v", "libx264", "-preset", "ultrafast", "-c:a", "libmp3lame", "-b:a", kbps + "k",
+            "-metadata", "title=Episode 12: Tests", "-metadata", "artist=NemoVideo", path,
+        });
+
+    /// <summary>An .mkv with two audio tracks tagged eng (3 s) and ger (2 s): the length tells which one was used.</summary>
+    public static Task<string> TwoLanguageClipAsync() =>
+        MakeAsync("two-languages.mkv", path => new List<string>
+        {
+            "-f", "lavfi", "-i", "testsrc2=size=320x240:rate=15:duration=3",
+            "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=44100:duration=3",
+            "-f", "lavfi", "-i", "sine=frequency=660:sample_rate=48000:duration=2",
+            "-map", "0:v", "-map", "1:a", "-map", "2:a", "-c:v", "libx264", "-preset", "ultrafast", "-c:a:0", "aac", "-c:a:1", "libopus",
+            "-metadata:s:a:0", "language=eng", "-metadata:s:a:1", "language=ger", path,
+        });
+
+    /// <summary>A video with no audio at all.</summary>
+    public static Task<string> SilentClipAsync() =>
+        MakeAsync("silent.mp4", path => new List<string> { "-f", "lavfi", "-i", "testsrc2=size=320x240:rate=15", "-t", "2", "-c:v", "libx264", "-preset", "ultrafast", path });
+
     private static async Task<string> MakeAsync(string name, Func<string, List<string>> arguments)
     {
         var path = Path.Combine(Folder, name);

@@ -44,7 +44,7 @@ public class HelpTests
         var expected = shape.Parameters.Select(p => p.Name).Concat(shape.SupportsShouldProcess ? new[] { "WhatIf", "Confirm" } : Array.Empty<string>()).ToHashSet();
         foreach (var p in expected)
             Assert.True(help.Parameters.TryGetValue(p, out var d) && d.Length > 10, $"{name} -{p} has no help");
-        Assert.Empty(help.Parameters.Keys.Where(k => !expected.Contains(k)));
+        Assert.DoesNotContain(help.Parameters.Keys, k => !expected.Contains(k));
     }
 
     [Theory]

@@ -72,6 +72,7 @@ public class ModuleMetadataTests
     {
         var categories = CmdletMetadata.ErrorCategories;
         var samples = Enum.GetValues<NemoVideo.Api.NemoErrorKind>().Select(k => (Exception)new NemoVideo.Api.NemoApiException(k, "x"))
+            .Concat(Enum.GetValues<NemoVideo.Local.LocalErrorKind>().Select(k => (Exception)new NemoVideo.Local.LocalEngineException(k, "x", "y")))
             .Concat(new Exception[] { new OperationCanceledException(), new FileNotFoundException(), new DirectoryNotFoundException(), new UnauthorizedAccessException(),
                 new IOException("x already exists"), new IOException(), new ArgumentException(), new InvalidOperationException() });
         Assert.All(samples, ex => Assert.Contains(NemoVideo.ErrorClassification.Classify(ex).Category, categories));

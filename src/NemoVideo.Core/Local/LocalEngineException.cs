@@ -1,0 +1,38 @@
+namespace NemoVideo.Local;
+
+/// <summary>What went wrong on this machine, classified like the cloud's failures.</summary>
+public enum LocalErrorKind
+{
+    /// <summary>ffmpeg or ffprobe is not installed or not found.</summary>
+    ToolMissing,
+    /// <summary>The file is empty, not media, or damaged.</summary>
+    BadInput,
+    /// <summary>The input has no audio track, or not the one asked for.</summary>
+    NoSuchTrack,
+    /// <summary>ffmpeg failed while converting.</summary>
+    ConversionFailed,
+    /// <summary>The output could not be written.</summary>
+    OutputNotWritable,
+}
+
+/// <summary>A failure of the local engine, with ffmpeg's own words and what to do.</summary>
+public sealed class LocalEngineException : Exception
+{
+    public LocalEngineException(LocalErrorKind kind, string message, string advice, string? toolOutput = null, Exception? inner = null)
+        : base(message.TrimEnd('.') + ". " + advice + (string.IsNullOrWhiteSpace(toolOutput) ? "" : Environment.NewLine + "ffmpeg said: " + toolOutput!.Trim()), inner)
+    {
+        Kind = kind;
+        Advice = advice;
+        ToolOutput = toolOutput;
+    }
+
+    public LocalErrorKind Kind { get; }
+    public string Advice { get; }
+    /// <summary>The last lines ffmpeg or ffprobe wrote to stderr.</summary>
+    public string? ToolOutput { get; }
+
+    internal static LocalEngineException Missing(string tool, string tried) => new(LocalErrorKind.ToolMissing,
+        $"{tool} was not found (looked for '{tried}')",
+        $"Install ffmpeg — Windows: winget install Gyan.FFmpeg (or choco install ffmpeg); macOS: brew install ffmpeg; " +
+        $"Debian/Ubuntu: sudo apt-get install ffmpeg; Fedora: sudo dnf install ffmpeg — or set NEMO_FFMPEG and NEMO_FFPROBE to the programs' full paths.");
+}

@@ -1,0 +1,116 @@
+using System.Globalization;
+using NemoVideo.Api;
+using NemoVideo.Jobs;
+
+namespace NemoVideo.Local;
+
+/// <summary>
+/// The same jobs as <see cref="CloudJob"/>, done by ffmpeg on this machine: probe, plan the arguments,
+/// encode into a temporary file beside the target with progress from ffmpeg's -progress, then rename. On
+/// failure or cancel ffmpeg is killed and the temporary file (and any two-pass log) is deleted.
+/// </summary>
+public sealed class LocalJob
+{
+    private readonly FfmpegTools _tools;
+
+    public LocalJob(FfmpegTools tools) => _tools = tools;
+
+    public async Task<JobResult> RunAsync(MediaJobRequest request, IProgress<JobProgress>? progress = null, CancellationToken ct = default)
+    {
+        var source = CheckSource(request);
+        var target = Path.GetFullPath(request.OutputPath);
+        OutputPaths.CheckWritable(target, request.Overwrite);
+
+        progress?.Report(new JobProgress(JobStage.Starting, null, $"Probing {source.Name}"));
+        var info = await MediaProbe.ProbeAsync(_tools, source.FullName, ct).ConfigureAwait(false);
+        var temp = ReserveTemporary(target);
+        var passLog = Path.Combine(Path.GetTempPath(), "nemo-2pass-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            var plan = request switch
+            {
+                Mp3Request m => LocalPlans.Mp3(m, info, temp),
+                CompressRequest c => LocalPlans.Compress(c, info, temp, passLog),
+                _ => throw new NotSupportedException(request.GetType().Name),
+            };
+            for (var pass = 0; pass < plan.Passes.Count; pass++)
+            {
+                var (from, share) = ((double)pass / plan.Passes.Count, 1.0 / plan.Passes.Count);
+                var label = plan.Passes.Count > 1 ? $"Encoding {source.Name} (pass {pass + 1} of {plan.Passes.Count})" : $"Encoding {source.Name}";
+                progress?.Report(new JobProgress(JobStage.Encoding, (int)(from * 100), label));
+                var run = await FfmpegTools.RunAsync(_tools.Ffmpeg, plan.Passes[pass], line =>
+                {
+                    if (progress != null && FfmpegProgress.TryRead(line, info.Duration, out var share01))
+                        progress.Report(new JobProgress(JobStage.Encoding, (int)((from + share * share01) * 100), label));
+                }, ct).ConfigureAwait(false);
+                if (run.ExitCode != 0)
+                    throw new LocalEngineException(LocalErrorKind.ConversionFailed, $"ffmpeg could not convert '{source.Name}' (exit code {run.ExitCode})",
+                        "Check that the file plays; see ffmpeg's message below.", MediaProbe.LastLines(run.Stderr));
+            }
+            if (request.Overwrite && File.Exists(target)) File.Replace(temp, target, null);
+            else File.Move(temp, target);
+            progress?.Report(new JobProgress(JobStage.Completed, 100, "Done"));
+            return new JobResult
+            {
+                Output = new FileInfo(target), Source = source.FullName, Engine = NemoEngine.Local, StreamCopied = plan.StreamCopied,
+                BitrateKbps = plan.BitrateKbps, Duration = info.Duration, SessionId = "",
+            };
+        }
+        finally
+        {
+            TryDelete(temp);
+            foreach (var log in Directory.GetFiles(Path.GetDirectoryName(passLog)!, Path.GetFileName(passLog) + "*")) TryDelete(log);
+        }
+    }
+
+    /// <summary>The same checks as the cloud makes, except the 500 MB upload limit, which does not apply here.</summary>
+    private static FileInfo CheckSource(MediaJobRequest request)
+    {
+        if (Directory.Exists(request.SourcePath))
+            throw new NemoApiException(NemoErrorKind.InvalidRequest, $"'{request.SourcePath}' is a folder, not a file", advice: "Give a file, or pipe the folder's files: Get-ChildItem <folder> -File | ...");
+        var file = new FileInfo(request.SourcePath);
+        if (!file.Exists) throw new NemoApiException(NemoErrorKind.InvalidRequest, $"'{request.SourcePath}' does not exist", advice: "Check the path.");
+        if (!request.AcceptedExtensions.Contains(file.Extension.ToLowerInvariant()))
+            throw new NemoApiException(NemoErrorKind.UnsupportedFile, $"'{file.Name}' is not a supported file type ({(file.Extension.Length == 0 ? "no extension" : file.Extension)})",
+                advice: $"Accepted here: {string.Join(" ", request.AcceptedExtensions.Select(e => e.TrimStart('.')))}.");
+        return file;
+    }
+
+    /// <summary>Creates the temporary output now, so an unwritable folder is reported before any encoding.</summary>
+    private static string ReserveTemporary(string target)
+    {
+        var temp = Path.Combine(Path.GetDirectoryName(target)!, "." + Path.GetFileName(target) + "." + Guid.NewGuid().ToString("N").Substring(0, 8) + ".partial");
+        try
+        {
+            using (new FileStream(temp, FileMode.CreateNew, FileAccess.Write)) { }
+            return temp;
+        }
+        catch (Exception ex) when (ex is UnauthorizedAccessException or IOException)
+        {
+            throw new LocalEngineException(LocalErrorKind.OutputNotWritable, $"Cannot write to '{Path.GetDirectoryName(target)}': {ex.Message}",
+                "Choose a -Destination you can write to.", inner: ex);
+        }
+    }
+
+    private static void TryDelete(string path)
+    {
+        try { if (File.Exists(path)) File.Delete(path); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+    }
+}
+
+/// <summary>Reads ffmpeg's -progress lines.</summary>
+internal static class FfmpegProgress
+{
+    /// <summary>True, with the share done (0..1), for an out_time line of a file of known duration.</summary>
+    public static bool TryRead(string line, TimeSpan? duration, out double share)
+    {
+        share = 0;
+        if (duration is not TimeSpan d || d <= TimeSpan.Zero) return false;
+        // out_time_us and (despite its name) out_time_ms are both microseconds.
+        string? value = line.StartsWith("out_time_us=", StringComparison.Ordinal) ? line.Substring(12)
+            : line.StartsWith("out_time_ms=", StringComparison.Ordinal) ? line.Substring(12) : null;
+        if (value == null || !long.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var us) || us < 0) return false;
+        share = Math.Min(1, us / (d.TotalMilliseconds * 1000));
+        return true;
+    }
+}

@@ -1,0 +1,89 @@
+using System.Globalization;
+using NemoVideo.Jobs;
+
+namespace NemoVideo.Local;
+
+/// <summary>The ffmpeg runs a job needs.</summary>
+internal sealed class LocalPlan
+{
+    public LocalPlan(IReadOnlyList<IReadOnlyList<string>> passes, int? bitrateKbps, bool streamCopied)
+    {
+        Passes = passes;
+        BitrateKbps = bitrateKbps;
+        StreamCopied = streamCopied;
+    }
+
+    public IReadOnlyList<IReadOnlyList<string>> Passes { get; }
+    public int? BitrateKbps { get; }
+    public bool StreamCopied { get; }
+}
+
+/// <summary>Turns a request and what the probe found into ffmpeg arguments (exposed for the benchmark and tests).</summary>
+public static class LocalPlans
+{
+    private static readonly string[] Common = { "-hide_banner", "-nostdin", "-y", "-loglevel", "error", "-progress", "pipe:1", "-nostats" };
+
+    internal static LocalPlan Mp3(Mp3Request r, MediaInfo info, string output)
+    {
+        var audio = PickAudio(r, info);
+        var copy = audio.Codec == "mp3" && !r.BitrateSpecified && r.VbrQuality is null;
+        var args = new List<string>(Common) { "-i", info.Path, "-map", "0:a:" + audio.TypeIndex.ToString(CultureInfo.InvariantCulture), "-vn", "-sn", "-dn" };
+        if (copy) args.AddRange(new[] { "-c:a", "copy" });
+        else if (r.VbrQuality is int q) args.AddRange(new[] { "-c:a", "libmp3lame", "-q:a", q.ToString(CultureInfo.InvariantCulture) });
+        else args.AddRange(new[] { "-c:a", "libmp3lame", "-b:a", r.BitrateKbps.ToString(CultureInfo.InvariantCulture) + "k" });
+        // Title, artist and the rest go over into ID3v2.3 tags, which every player reads.
+        args.AddRange(new[] { "-map_metadata", "0", "-id3v2_version", "3", "-f", "mp3", output });
+        var kbps = copy ? (int?)(audio.BitRate / 1000) : r.VbrQuality is null ? r.BitrateKbps : null;
+        return new LocalPlan(new[] { args }, kbps, copy);
+    }
+
+    internal static LocalPlan Compress(CompressRequest r, MediaInfo info, string output, string passLog)
+    {
+        var video = info.Video ?? throw new LocalEngineException(LocalErrorKind.NoSuchTrack, $"'{Path.GetFileName(info.Path)}' has no video to compress", "Use ConvertTo-NemoMp3 for audio-only files.");
+        var rate = r.VideoBitrateKbps.ToString(CultureInfo.InvariantCulture) + "k";
+        var videoArgs = new List<string> { "-map", "0:v:" + video.TypeIndex.ToString(CultureInfo.InvariantCulture), "-c:v", "libx264", "-preset", "medium", "-b:v", rate, "-pix_fmt", "yuv420p" };
+        if (!r.TwoPass) videoArgs.AddRange(new[] { "-maxrate", rate, "-bufsize", (r.VideoBitrateKbps * 2).ToString(CultureInfo.InvariantCulture) + "k" });
+        if (r.Height is int h && h != video.Height) videoArgs.AddRange(new[] { "-vf", "scale=-2:" + h.ToString(CultureInfo.InvariantCulture) });
+        var audio = info.AudioStreams.FirstOrDefault();
+        var audioArgs = audio is null ? new List<string> { "-an" }
+            : audio.Codec is "aac" or "mp3" ? new List<string> { "-map", "0:a:0", "-c:a", "copy" } // MP4 carries both as they are
+            : new List<string> { "-map", "0:a:0", "-c:a", "aac", "-b:a", "160k" };
+        var tail = new List<string> { "-map_metadata", "0", "-movflags", "+faststart", "-f", "mp4", output };
+
+        var passes = new List<IReadOnlyList<string>>();
+        if (r.TwoPass)
+        {
+            var nul = Path.DirectorySeparatorChar == '\\' ? "NUL" : "/dev/null";
+            var first = new List<string>(Common) { "-i", info.Path };
+            first.AddRange(videoArgs);
+            first.AddRange(new[] { "-pass", "1", "-passlogfile", passLog, "-an", "-f", "null", nul });
+            passes.Add(first);
+            videoArgs.AddRange(new[] { "-pass", "2", "-passlogfile", passLog });
+        }
+        var last = new List<string>(Common) { "-i", info.Path };
+        last.AddRange(videoArgs);
+        last.AddRange(audioArgs);
+        last.AddRange(tail);
+        passes.Add(last);
+        return new LocalPlan(passes, r.VideoBitrateKbps, false);
+    }
+
+    private static MediaStream PickAudio(Mp3Request r, MediaInfo info)
+    {
+        var audio = info.AudioStreams;
+        var name = Path.GetFileName(info.Path);
+        if (audio.Count == 0)
+            throw new LocalEngineException(LocalErrorKind.NoSuchTrack, $"'{name}' has no audio track", "There is nothing to extract; check that the right file was given.");
+        if (r.AudioTrack is int n)
+            return n <= audio.Count ? audio[n - 1]
+                : throw new LocalEngineException(LocalErrorKind.NoSuchTrack, $"'{name}' has {audio.Count} audio track(s); there is no track {n}", $"Use -AudioTrack 1 to {audio.Count}.");
+        if (r.AudioLanguage is string lang)
+        {
+            var match = audio.FirstOrDefault(a => a.Language != null && (string.Equals(a.Language, lang, StringComparison.OrdinalIgnoreCase)
+                || (lang.Length == 2 && a.Language.StartsWith(lang, StringComparison.OrdinalIgnoreCase))));
+            return match ?? throw new LocalEngineException(LocalErrorKind.NoSuchTrack, $"'{name}' has no audio track in '{lang}'",
+                "Its tracks: " + string.Join(", ", audio.Select((a, i) => $"{i + 1} ({a.Language ?? "no language tag"})")) + ".");
+        }
+        return audio[0];
+    }
+}

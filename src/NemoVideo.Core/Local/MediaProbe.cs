@@ -1,0 +1,113 @@
+using System.Globalization;
+using System.Text.Json;
+
+namespace NemoVideo.Local;
+
+/// <summary>One stream of a media file.</summary>
+public sealed class MediaStream
+{
+    /// <summary>The stream's index in the file.</summary>
+    public int Index { get; init; }
+    /// <summary>Its index among the streams of its type (0 = the first audio stream), as ffmpeg's 0:a:N counts.</summary>
+    public int TypeIndex { get; init; }
+    /// <summary>audio, video, subtitle, data.</summary>
+    public string Type { get; init; } = "";
+    public string Codec { get; init; } = "";
+    /// <summary>The language tag (ISO 639-2, such as eng), when there is one.</summary>
+    public string? Language { get; init; }
+    public string? Title { get; init; }
+    public long? BitRate { get; init; }
+    public int? Width { get; init; }
+    public int? Height { get; init; }
+    public int? Channels { get; init; }
+    /// <summary>An attached picture (cover art) rather than real video.</summary>
+    public bool IsAttachedPicture { get; init; }
+}
+
+/// <summary>What ffprobe says about a file.</summary>
+public sealed class MediaInfo
+{
+    public string Path { get; init; } = "";
+    public TimeSpan? Duration { get; init; }
+    public string FormatName { get; init; } = "";
+    public IReadOnlyList<MediaStream> Streams { get; init; } = Array.Empty<MediaStream>();
+    public IReadOnlyDictionary<string, string> Tags { get; init; } = new Dictionary<string, string>();
+    public IReadOnlyList<MediaStream> AudioStreams => Streams.Where(s => s.Type == "audio").ToList();
+    public MediaStream? Video => Streams.FirstOrDefault(s => s.Type == "video" && !s.IsAttachedPicture);
+}
+
+/// <summary>Runs ffprobe and reads its JSON, turning every way a file can be bad into a clear error.</summary>
+public static class MediaProbe
+{
+    public static async Task<MediaInfo> ProbeAsync(FfmpegTools tools, string path, CancellationToken ct = default)
+    {
+        var file = new FileInfo(path);
+        if (!file.Exists)
+            throw new LocalEngineException(LocalErrorKind.BadInput, $"'{path}' does not exist", "Check the path.");
+        if (file.Length == 0)
+            throw new LocalEngineException(LocalErrorKind.BadInput, $"'{file.Name}' is empty (0 bytes)", "Check that the recording finished writing; nothing was converted.");
+        var run = await FfmpegTools.RunAsync(tools.Ffprobe,
+            new[] { "-v", "error", "-print_format", "json", "-show_format", "-show_streams", file.FullName }, null, ct).ConfigureAwait(false);
+        if (run.ExitCode != 0)
+            throw new LocalEngineException(LocalErrorKind.BadInput, $"'{file.Name}' is not a media file ffprobe can read, or it is damaged or truncated",
+                "Check that the file plays; re-copy it if it was cut short.", LastLines(run.Stderr));
+        MediaInfo info;
+        try { info = Parse(run.Stdout, file.FullName); }
+        catch (JsonException ex)
+        {
+            throw new LocalEngineException(LocalErrorKind.BadInput, $"ffprobe's description of '{file.Name}' could not be read", "Update ffmpeg.", inner: ex);
+        }
+        if (info.Streams.Count == 0)
+            throw new LocalEngineException(LocalErrorKind.BadInput, $"'{file.Name}' holds no audio or video", "Check that it is a video file.", LastLines(run.Stderr));
+        return info;
+    }
+
+    internal static MediaInfo Parse(string json, string path)
+    {
+        using var doc = JsonDocument.Parse(json);
+        var root = doc.RootElement;
+        var streams = new List<MediaStream>();
+        var perType = new Dictionary<string, int>();
+        if (root.TryGetProperty("streams", out var ss))
+            foreach (var s in ss.EnumerateArray())
+            {
+                var type = Str(s, "codec_type") ?? "data";
+                perType.TryGetValue(type, out var n);
+                perType[type] = n + 1;
+                var tags = s.TryGetProperty("tags", out var t) ? t : default;
+                var disposition = s.TryGetProperty("disposition", out var d) ? d : default;
+                streams.Add(new MediaStream
+                {
+                    Index = s.TryGetProperty("index", out var i) ? i.GetInt32() : streams.Count,
+                    TypeIndex = n, Type = type, Codec = Str(s, "codec_name") ?? "",
+                    Language = Tag(tags, "language"), Title = Tag(tags, "title"),
+                    BitRate = Long(s, "bit_rate"), Width = Int(s, "width"), Height = Int(s, "height"), Channels = Int(s, "channels"),
+                    IsAttachedPicture = disposition.ValueKind == JsonValueKind.Object && disposition.TryGetProperty("attached_pic", out var ap) && ap.ValueKind == JsonValueKind.Number && ap.GetInt32() == 1,
+                });
+            }
+        var format = root.TryGetProperty("format", out var f) ? f : default;
+        var formatTags = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        if (format.ValueKind == JsonValueKind.Object && format.TryGetProperty("tags", out var ft) && ft.ValueKind == JsonValueKind.Object)
+            foreach (var p in ft.EnumerateObject()) if (p.Value.ValueKind == JsonValueKind.String) formatTags[p.Name] = p.Value.GetString()!;
+        var seconds = format.ValueKind == JsonValueKind.Object && double.TryParse(Str(format, "duration"), NumberStyles.Float, CultureInfo.InvariantCulture, out var sec) ? sec : (double?)null;
+        return new MediaInfo
+        {
+            Path = path, Duration = seconds is double v ? TimeSpan.FromSeconds(v) : null,
+            FormatName = format.ValueKind == JsonValueKind.Object ? Str(format, "format_name") ?? "" : "", Streams = streams, Tags = formatTags,
+        };
+    }
+
+    internal static string LastLines(string text, int lines = 6) =>
+        string.Join(Environment.NewLine, Enumerable.Reverse(Enumerable.Reverse(text.Split(new[] { '\r', '\n' }, StringSplitOptions.RemoveEmptyEntries)).Take(lines)));
+
+    private static string? Str(JsonElement e, string name) => e.ValueKind == JsonValueKind.Object && e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
+    private static string? Tag(JsonElement tags, string name)
+    {
+        if (tags.ValueKind != JsonValueKind.Object) return null;
+        foreach (var p in tags.EnumerateObject())
+            if (string.Equals(p.Name, name, StringComparison.OrdinalIgnoreCase) && p.Value.ValueKind == JsonValueKind.String) return p.Value.GetString();
+        return null;
+    }
+    private static long? Long(JsonElement e, string name) => long.TryParse(Str(e, name), NumberStyles.Integer, CultureInfo.InvariantCulture, out var v) ? v : null;
+    private static int? Int(JsonElement e, string name) => e.ValueKind == JsonValueKind.Object && e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Number ? v.GetInt32() : null;
+}
