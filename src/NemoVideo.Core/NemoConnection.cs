@@ -45,6 +45,8 @@ public sealed class NemoConnection : IDisposable
     }
 
     public NemoApiClient Client { get; }
+    /// <summary>The engine the job cmdlets use when -Engine is not given.</summary>
+    public Jobs.NemoEngine DefaultEngine { get; set; } = Jobs.NemoEngine.Cloud;
     public Uri BaseUri => Client.Options.BaseUri;
     /// <summary>The default session for the building-block cmdlets, once made.</summary>
     public NemoSession? Session { get; private set; }

@@ -170,7 +170,7 @@ internal sealed partial class ApiEndpoints
                 var asset = new Asset
                 {
                     Id = id, FileName = name, FileType = type, LocalPath = path, CdnPath = $"{ctx.Request.Scheme}://{ctx.Request.Host}/cdn/uploads/{id}/{Uri.EscapeDataString(name)}",
-                    Duration = info?.Duration, Width = info?.Width, Height = info?.Height, Fps = info?.Fps, AudioStreams = info?.AudioStreams ?? 0,
+                    Duration = info?.Duration, Width = info?.Width, Height = info?.Height, Fps = info?.Fps, AudioStreams = info?.AudioStreams ?? 0, AudioLanguages = info?.AudioLanguages ?? Array.Empty<string?>(),
                     Hash = await HashAsync(path),
                 };
                 _store.Assets[id] = asset;

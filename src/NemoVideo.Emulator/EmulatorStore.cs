@@ -53,6 +53,7 @@ internal sealed class Asset
     public int? Height { get; init; }
     public double? Fps { get; init; }
     public int AudioStreams { get; init; }
+    public IReadOnlyList<string?> AudioLanguages { get; init; } = Array.Empty<string?>();
     public required string Hash { get; init; }
 }
 

@@ -5,7 +5,7 @@ using System.Text.Json;
 namespace NemoVideo.Emulator;
 
 /// <summary>What ffprobe says about a file.</summary>
-internal sealed record MediaInfo(double? Duration, int? Width, int? Height, double? Fps, int AudioStreams, bool HasVideo);
+internal sealed record MediaInfo(double? Duration, int? Width, int? Height, double? Fps, int AudioStreams, bool HasVideo, IReadOnlyList<string?> AudioLanguages);
 
 /// <summary>ffprobe and ffmpeg, run as processes, for probing uploads and rendering exports.</summary>
 internal sealed class MediaTools
@@ -17,18 +17,23 @@ internal sealed class MediaTools
     public async Task<MediaInfo?> ProbeAsync(string path, CancellationToken ct)
     {
         var (code, stdout, _) = await RunAsync(_options.FfprobePath,
-            new[] { "-v", "error", "-show_entries", "format=duration:stream=codec_type,width,height,avg_frame_rate", "-of", "json", path }, null, ct);
+            new[] { "-v", "error", "-show_entries", "format=duration:stream=codec_type,width,height,avg_frame_rate:stream_tags=language", "-of", "json", path }, null, ct);
         if (code != 0) return null;
         using var doc = JsonDocument.Parse(stdout);
         double? duration = null;
         if (doc.RootElement.TryGetProperty("format", out var f) && f.TryGetProperty("duration", out var d)
             && double.TryParse(d.GetString(), NumberStyles.Float, CultureInfo.InvariantCulture, out var dv)) duration = dv;
         int? width = null, height = null; double? fps = null; var audio = 0; var video = false;
+        var languages = new List<string?>();
         if (doc.RootElement.TryGetProperty("streams", out var streams))
             foreach (var s in streams.EnumerateArray())
             {
                 var type = s.TryGetProperty("codec_type", out var t) ? t.GetString() : null;
-                if (type == "audio") audio++;
+                if (type == "audio")
+                {
+                    audio++;
+                    languages.Add(s.TryGetProperty("tags", out var tags) && tags.TryGetProperty("language", out var lang) ? lang.GetString() : null);
+                }
                 if (type == "video" && !video)
                 {
                     video = true;
@@ -42,7 +47,7 @@ internal sealed class MediaTools
                 }
             }
         if (duration == null && audio == 0 && !video) return null;
-        return new MediaInfo(duration, width, height, fps, audio, video);
+        return new MediaInfo(duration, width, height, fps, audio, video, languages);
     }
 
     /// <summary>Runs ffmpeg with -progress, reporting the share of <paramref name="duration"/> done; kills it on cancel.</summary>

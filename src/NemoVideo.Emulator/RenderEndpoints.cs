@@ -139,6 +139,7 @@ internal sealed partial class ApiEndpoints
             args.AddRange(new[] { "-map", $"0:a:{track}", "-vn" });
             args.AddRange(format switch
             {
+                "mp3" when Int("vbr_quality") is int q => new[] { "-c:a", "libmp3lame", "-q:a", q.ToString(CultureInfo.InvariantCulture) },
                 "mp3" => new[] { "-c:a", "libmp3lame", "-b:a", kbps + "k" },
                 "wav" => new[] { "-c:a", "pcm_s16le" },
                 _ => new[] { "-c:a", "aac", "-b:a", kbps + "k" },

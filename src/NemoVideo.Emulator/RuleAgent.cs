@@ -18,6 +18,8 @@ internal static partial class RuleAgent
     [GeneratedRegex(@"track\s*#?\s*(\d+)", RegexOptions.IgnoreCase)] private static partial Regex Track();
     [GeneratedRegex(@"(\d+(?:\.\d+)?)\s*(mbps|mb/s|m\b|kbps|kb/s|k\b)", RegexOptions.IgnoreCase)] private static partial Regex VideoRate();
     [GeneratedRegex(@"(\d{3,4})\s*p\b", RegexOptions.IgnoreCase)] private static partial Regex Resolution();
+    [GeneratedRegex(@"VBR quality V(\d)", RegexOptions.IgnoreCase)] private static partial Regex Vbr();
+    [GeneratedRegex(@"the (\w{2,3}) audio track", RegexOptions.IgnoreCase)] private static partial Regex Language();
 
     public static AgentPlan Interpret(string message, Session session)
     {
@@ -34,14 +36,23 @@ internal static partial class RuleAgent
         {
             var kbps = Kbps().Match(message) is { Success: true } k ? int.Parse(k.Groups[1].Value, CultureInfo.InvariantCulture) : 192;
             var track = Track().Match(message) is { Success: true } t ? int.Parse(t.Groups[1].Value, CultureInfo.InvariantCulture) : 1;
+            if (Language().Match(message) is { Success: true } lm)
+            {
+                var wanted = lm.Groups[1].Value;
+                var found = video!.AudioLanguages.Select((l, i) => (l, i)).FirstOrDefault(x => x.l != null && x.l.StartsWith(wanted, StringComparison.OrdinalIgnoreCase));
+                if (found.l == null) return new AgentPlan(false, $"I could not find a {wanted} audio track in this video.", null, null, null);
+                track = found.i + 1;
+            }
+            int? vbr = Vbr().Match(message) is { Success: true } v ? int.Parse(v.Groups[1].Value, CultureInfo.InvariantCulture) : null;
             if (track < 1 || track > Math.Max(1, video!.AudioStreams))
                 return new AgentPlan(false, $"This video has {video!.AudioStreams} audio track(s); there is no track {track}.", null, null, null);
             if (video.AudioStreams == 0)
                 return new AgentPlan(false, "This video has no audio track to extract.", null, null, null);
-            var args = new JsonObject { ["format"] = "mp3", ["bitrate_kbps"] = kbps, ["audio_track"] = track };
+            var args = new JsonObject { ["format"] = "mp3", ["bitrate_kbps"] = kbps, ["audio_track"] = track, ["vbr_quality"] = vbr };
+            var rate = vbr is int q ? $"VBR quality V{q}" : $"{kbps} kbps";
             return new AgentPlan(true,
-                $"Done! I've placed the audio of {video.FileName} on the timeline as an MP3 at {kbps} kbps. Click the Export button to download it.",
-                "set_audio_export", args, s => SetDraft(s, video, trackType: 1, new JsonObject { ["audio_bitrate_kbps"] = kbps, ["audio_track"] = track }));
+                $"Done! I've placed the audio of {video.FileName} on the timeline as an MP3 at {rate}. Click the Export button to download it.",
+                "set_audio_export", args, s => SetDraft(s, video, trackType: 1, new JsonObject { ["audio_bitrate_kbps"] = kbps, ["audio_track"] = track, ["vbr_quality"] = vbr }));
         }
 
         if (wantsCompress)

@@ -51,6 +51,10 @@ public abstract class MediaJobCommand : NemoCmdlet
     [Parameter]
     public NemoConnection? Session { get; set; }
 
+    /// <summary>Cloud (NemoVideo) or Local (ffmpeg on this machine: nothing leaves it, no credits). Default: the connection's, else Cloud.</summary>
+    [Parameter]
+    public NemoEngine? Engine { get; set; }
+
     /// <summary>The output extension, with its dot.</summary>
     protected abstract string OutputExtension { get; }
     /// <summary>Put before the extension when the output would otherwise be the source itself.</summary>
@@ -83,12 +87,35 @@ public abstract class MediaJobCommand : NemoCmdlet
     {
         var requests = Plan();
         if (requests.Count == 0) return;
-        var connection = Session ?? GetConnection();
-        var job = new CloudJob(connection.Client);
-        var runner = new BatchRunner((request, progress, ct) => job.RunAsync(request, progress, ct), ThrottleLimit);
+        var engine = Engine ?? (Session ?? ModuleState.Current)?.DefaultEngine ?? NemoEngine.Cloud;
+        Func<MediaJobRequest, IProgress<JobProgress>, CancellationToken, Task<JobResult>> run;
+        if (engine == NemoEngine.Local)
+        {
+            var local = new Local.LocalJob(LocateFfmpeg());
+            run = local.RunAsync;
+        }
+        else
+        {
+            var cloud = new CloudJob((Session ?? GetConnection()).Client);
+            run = cloud.RunAsync;
+        }
+        var runner = new BatchRunner(run, ThrottleLimit);
         var observer = new Observer(this, requests);
         RunOrThrow(ct => runner.RunAsync(requests, observer, ct));
         WriteProgress(observer.Bars.Complete());
+    }
+
+    private Local.FfmpegTools LocateFfmpeg()
+    {
+        try
+        {
+            return Local.FfmpegTools.Locate();
+        }
+        catch (Local.LocalEngineException ex)
+        {
+            ThrowTerminatingError(ToErrorRecord(ex, null));
+            throw; // not reached
+        }
     }
 
     /// <summary>Decides each output, skips or refuses existing ones, asks ShouldProcess: all before any work.</summary>
@@ -153,6 +180,7 @@ public abstract class MediaJobCommand : NemoCmdlet
             output.Properties.Add(new PSNoteProperty("Source", result.Source));
             output.Properties.Add(new PSNoteProperty("Duration", result.Duration));
             output.Properties.Add(new PSNoteProperty("SessionId", result.SessionId));
+            output.Properties.Add(new PSNoteProperty("Engine", result.Engine));
             _cmd.Describe(output, result);
             _cmd.WriteObject(output);
         });

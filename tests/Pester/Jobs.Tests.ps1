@@ -156,3 +156,50 @@ Describe 'Compress-NemoVideo' -Skip:$NoFfmpeg {
         Compress-NemoVideo -Path $Clip -VideoBitrate 2.5Mbps -WhatIf | Should -BeNullOrEmpty
     }
 }
+
+Describe 'The local engine' -Skip:$NoFfmpeg {
+    It 'converts with ffmpeg on this machine: same outputs, nothing sent to the service' {
+        $dir = New-Item -ItemType Directory -Path (Join-Path $TestDrive 'local')
+        Copy-Item $Clip (Join-Path $dir 'a.mp4')
+        Copy-Item $Clip (Join-Path $dir 'b.mp4')
+        $before = (Invoke-EmulatorAdmin $Emulator 'stats' -Method Get).requests
+        $results = Get-ChildItem $dir -Filter *.mp4 | ConvertTo-NemoMp3 -Engine Local -Bitrate 128
+        $results | Should -HaveCount 2
+        $results[0].Engine | Should -Be 'Local'
+        $results[0].Bitrate | Should -Be 128
+        (Get-StreamInfo $results[0].FullName).BitRate | Should -Be 128000
+        (Invoke-EmulatorAdmin $Emulator 'stats' -Method Get).requests | Should -Be ($before + 1)
+    }
+
+    It 'is the default after Connect-Nemo -Engine Local, and compresses in two passes' {
+        Connect-Nemo -Engine Local
+        try {
+            $dir = New-Item -ItemType Directory -Path (Join-Path $TestDrive 'local2')
+            $result = Copy-Item $Clip (Join-Path $dir 'c.mp4') -PassThru | Compress-NemoVideo -VideoBitrate 300k -TwoPass
+            $result.Engine | Should -Be 'Local'
+            (Get-StreamInfo $result.FullName -Kind v).Codec | Should -Be 'h264'
+        }
+        finally { Connect-Nemo }
+    }
+
+    It 'says how to install ffmpeg when it is missing' {
+        $saved = $env:NEMO_FFMPEG
+        try {
+            $env:NEMO_FFMPEG = Join-Path $TestDrive 'no-such-ffmpeg'
+            { ConvertTo-NemoMp3 -Path $Clip -Engine Local -Destination (Join-Path $TestDrive 'x.mp3') -ErrorAction Stop } |
+                Should -Throw -ErrorId 'Nemo.Local.ToolMissing*'
+        }
+        finally { $env:NEMO_FFMPEG = $saved }
+    }
+
+    It 'reports a video without audio, and -AudioTrack that does not exist, per file' {
+        $dir = New-Item -ItemType Directory -Path (Join-Path $TestDrive 'local3')
+        $silent = Join-Path $dir 'silent.mp4'
+        & ffmpeg -hide_banner -loglevel error -f lavfi -i testsrc2=size=320x240:rate=15 -t 2 -c:v libx264 -preset ultrafast $silent
+        ConvertTo-NemoMp3 -LiteralPath $silent -Engine Local -ErrorVariable failures -ErrorAction SilentlyContinue
+        $failures[0].FullyQualifiedErrorId | Should -BeLike 'Nemo.Local.NoSuchTrack,*'
+        $failures[0].Exception.Message | Should -Match 'no audio track'
+        ConvertTo-NemoMp3 -LiteralPath $Clip -Engine Local -AudioTrack 5 -Destination (Join-Path $dir 'x.mp3') -ErrorVariable failures2 -ErrorAction SilentlyContinue
+        $failures2[0].Exception.Message | Should -Match 'no track 5'
+    }
+}

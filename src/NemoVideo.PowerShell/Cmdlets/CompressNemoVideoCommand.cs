@@ -21,6 +21,10 @@ public sealed class CompressNemoVideoCommand : MediaJobCommand
     [ValidateSet("240p", "360p", "480p", "540p", "720p", "1080p", "1440p", "2160p")]
     public string? Resolution { get; set; }
 
+    /// <summary>Encode in two passes, for a bitrate closer to the target (slower).</summary>
+    [Parameter]
+    public SwitchParameter TwoPass { get; set; }
+
     protected override string OutputExtension => ".mp4";
     protected override string SameNameSuffix => ".compressed";
     protected override string Activity => "Compressing videos";
@@ -31,7 +35,7 @@ public sealed class CompressNemoVideoCommand : MediaJobCommand
     protected override MediaJobRequest CreateRequest(string source, string output, bool overwrite, TimeSpan timeout) =>
         new CompressRequest(source, output, VideoBitrate, Resolution is null ? null : MediaUnits.ParseHeight(Resolution))
         {
-            Overwrite = overwrite, RenderTimeout = timeout,
+            Overwrite = overwrite, RenderTimeout = timeout, TwoPass = TwoPass,
         };
 
     protected override void Describe(PSObject output, JobResult result)

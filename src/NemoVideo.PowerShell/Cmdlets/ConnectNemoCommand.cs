@@ -37,6 +37,10 @@ public sealed class ConnectNemoCommand : NemoCmdlet
     [Parameter]
     public SwitchParameter AllowInsecureHttp { get; set; }
 
+    /// <summary>The engine the job cmdlets use by default: Cloud, or Local (ffmpeg on this machine; then nothing is sent and no token is needed).</summary>
+    [Parameter]
+    public Jobs.NemoEngine Engine { get; set; } = Jobs.NemoEngine.Cloud;
+
     /// <summary>Write the connection to the pipeline.</summary>
     [Parameter]
     public SwitchParameter PassThru { get; set; }
@@ -53,9 +57,11 @@ public sealed class ConnectNemoCommand : NemoCmdlet
         {
             BaseUri = BaseUri?.OriginalString, Token = token, AllowInsecureHttp = AllowInsecureHttp.IsPresent, SkillVersion = ModuleState.Version,
         });
+        connection.DefaultEngine = Engine;
         try
         {
-            RunOrThrow(ct => connection.ConnectAsync(createSession: true, TaskName, Language, ct), BaseUri);
+            // With the local engine nothing goes to the service until a building-block cmdlet needs it.
+            if (Engine == Jobs.NemoEngine.Cloud) RunOrThrow(ct => connection.ConnectAsync(createSession: true, TaskName, Language, ct), BaseUri);
         }
         catch
         {

@@ -21,15 +21,41 @@ public sealed class ConvertToNemoMp3Command : MediaJobCommand
     [ValidateRange(1, 64)]
     public int AudioTrack { get; set; }
 
+    /// <summary>Pick the audio track by its language tag (eng, ger, or en) instead of by number.</summary>
+    [Parameter]
+    [ValidatePattern("^[A-Za-z]{2,3}$")]
+    public string? AudioLanguage { get; set; }
+
+    /// <summary>Variable bitrate at LAME quality 0 (best) to 9, instead of -Bitrate.</summary>
+    [Parameter]
+    [ValidateRange(0, 9)]
+    public int Quality { get; set; } = -1;
+
+    protected override void BeginProcessing()
+    {
+        base.BeginProcessing();
+        if (AudioTrack > 0 && AudioLanguage != null)
+            ThrowTerminatingError(new ErrorRecord(new PSArgumentException("Give -AudioTrack or -AudioLanguage, not both."), "Nemo.TrackAndLanguage", ErrorCategory.InvalidArgument, null));
+        if (Quality >= 0 && MyInvocation.BoundParameters.ContainsKey(nameof(Bitrate)))
+            ThrowTerminatingError(new ErrorRecord(new PSArgumentException("Give -Bitrate (constant) or -Quality (variable), not both."), "Nemo.BitrateAndQuality", ErrorCategory.InvalidArgument, null));
+    }
+
     protected override string OutputExtension => ".mp3";
     protected override string SameNameSuffix => ".audio";
     protected override string Activity => "Converting to MP3";
 
-    protected override string Describe(string output) => $"Extract the audio at {Bitrate} kbps to '{output}'";
+    protected override string Describe(string output) => $"Extract the audio at {(Quality >= 0 ? "VBR quality V" + Quality : Bitrate + " kbps")} to '{output}'";
 
     protected override MediaJobRequest CreateRequest(string source, string output, bool overwrite, TimeSpan timeout) =>
-        new Mp3Request(source, output, Bitrate, AudioTrack > 0 ? AudioTrack : null) { Overwrite = overwrite, RenderTimeout = timeout };
+        new Mp3Request(source, output, Bitrate, AudioTrack > 0 ? AudioTrack : null)
+        {
+            Overwrite = overwrite, RenderTimeout = timeout, AudioLanguage = AudioLanguage,
+            VbrQuality = Quality >= 0 ? Quality : null, BitrateSpecified = MyInvocation.BoundParameters.ContainsKey(nameof(Bitrate)),
+        };
 
-    protected override void Describe(PSObject output, JobResult result) =>
+    protected override void Describe(PSObject output, JobResult result)
+    {
         output.Properties.Add(new PSNoteProperty("Bitrate", result.BitrateKbps));
+        output.Properties.Add(new PSNoteProperty("StreamCopied", result.StreamCopied));
+    }
 }

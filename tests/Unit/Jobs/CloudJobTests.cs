@@ -54,6 +54,18 @@ public class CloudJobTests : IDisposable
     }
 
     [Fact]
+    public async Task The_cloud_takes_the_same_VBR_and_language_requests_as_the_local_engine()
+    {
+        await using var emu = await Emulators.StartAsync();
+        using var client = _env.Client(emu);
+        var source = await Media.TwoLanguageClipAsync();
+        var result = await Job(client).RunAsync(new Mp3Request(source, _env.PathIn("ger.mp3")) { AudioLanguage = "ger", VbrQuality = 4 });
+        Assert.Null(result.BitrateKbps);
+        Assert.InRange((await Media.ProbeAsync(result.Output.FullName)).Duration, 1.8, 2.2); // the 2-second German track
+        Assert.Contains("Xing", System.Text.Encoding.ASCII.GetString(File.ReadAllBytes(result.Output.FullName).Take(8192).ToArray()));
+    }
+
+    [Fact]
     public async Task Compresses_to_the_video_bitrate_and_resolution_asked_for()
     {
         await using var emu = await Emulators.StartAsync();

@@ -48,7 +48,7 @@ public class CmdletBindingTests
         Assert.Equal(new[] { "PSPath", "FullName" }, Aliases(literal));
         Assert.False(Has(literal, "SupportsWildcardsAttribute"));
 
-        foreach (var shared in new[] { "Destination", "Force", "SkipExisting", "ThrottleLimit", "Timeout", "Session" })
+        foreach (var shared in new[] { "Destination", "Force", "SkipExisting", "ThrottleLimit", "Timeout", "Session", "Engine" })
             Assert.Null(Named(Assert.Single(Param(name, shared).Parameters), "ParameterSetName"));
         var throttle = Param(name, "ThrottleLimit").Property.GetCustomAttributesData().Single(a => a.AttributeType.Name == "ValidateRangeAttribute");
         Assert.Equal(new object[] { 1, 32 }, throttle.ConstructorArguments.Select(a => a.Value));
