@@ -111,6 +111,7 @@ internal sealed partial class ApiEndpoints
         if (Authenticate(ctx) is not Account account) return Replies.TokenInvalid();
         if (FindSession(sessionId, account) is not Session session) return Replies.SessionNotFound();
         var saved = new List<(string Name, string Path)>();
+        var hashes = new Dictionary<string, string>();
         var contentType = ctx.Request.ContentType ?? "";
         try
         {
@@ -142,6 +143,7 @@ internal sealed partial class ApiEndpoints
                     var name = Path.GetFileName((cd.FileNameStar.HasValue ? cd.FileNameStar.Value : cd.FileName.Value)?.Trim('"') ?? "upload.bin");
                     var file = Path.Combine(_data, "uploads", Guid.NewGuid().ToString("N") + Path.GetExtension(name));
                     long written = 0;
+                    using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256); // hashed as it arrives, not read twice
                     await using (var dst = File.Create(file))
                     {
                         var buffer = new byte[81920];
@@ -150,9 +152,11 @@ internal sealed partial class ApiEndpoints
                         {
                             written += n;
                             if (written > _options.MaxUploadBytes) { dst.Close(); File.Delete(file); return Replies.Fail(413, 4002, $"{name} is too large (max 500 MB)"); }
+                            hash.AppendData(buffer, 0, n);
                             await dst.WriteAsync(buffer.AsMemory(0, n), ctx.RequestAborted);
                         }
                     }
+                    hashes[file] = Convert.ToHexString(hash.GetHashAndReset())[..16].ToLowerInvariant();
                     saved.Add((name, file));
                 }
                 if (saved.Count == 0) return Replies.Fail(400, 4001, "No part named files was sent");
@@ -171,7 +175,7 @@ internal sealed partial class ApiEndpoints
                 {
                     Id = id, FileName = name, FileType = type, LocalPath = path, CdnPath = $"{ctx.Request.Scheme}://{ctx.Request.Host}/cdn/uploads/{id}/{Uri.EscapeDataString(name)}",
                     Duration = info?.Duration, Width = info?.Width, Height = info?.Height, Fps = info?.Fps, AudioStreams = info?.AudioStreams ?? 0, AudioLanguages = info?.AudioLanguages ?? Array.Empty<string?>(),
-                    Hash = await HashAsync(path),
+                    Hash = hashes.TryGetValue(path, out var h) ? h : await HashAsync(path),
                 };
                 _store.Assets[id] = asset;
                 lock (session.Gate) session.Assets.Add(asset);

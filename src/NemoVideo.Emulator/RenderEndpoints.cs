@@ -99,12 +99,12 @@ internal sealed partial class ApiEndpoints
         {
             render.Status = "processing";
             var args = RenderArguments(asset, meta, render.Format, output);
-            var (code, errors) = await _media.RenderAsync(args, asset.Duration, p => render.Progress = Math.Max(render.Progress, 5 + 90 * Math.Min(p, Share(started))), ct);
+            var (code, errors) = await _media.RenderAsync(args, asset.Duration, p => render.Progress = Math.Max(render.Progress, 5 + 95 * Math.Min(p, Share(started))), ct);
             if (code != 0) { render.Error = "ffmpeg failed: " + errors.Trim(); render.Status = "failed"; return; }
             // A render is never quicker than MinRenderTime: progress walks on in the meantime.
             while (Share(started) < 1)
             {
-                render.Progress = Math.Max(render.Progress, 5 + 90 * Share(started));
+                render.Progress = Math.Max(render.Progress, 5 + 95 * Share(started));
                 await Task.Delay(50, ct);
             }
             render.OutputPath = output;

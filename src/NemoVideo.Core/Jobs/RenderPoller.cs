@@ -3,32 +3,35 @@ using NemoVideo.Api;
 namespace NemoVideo.Jobs;
 
 /// <summary>
-/// When to ask again about a render. Short first waits that grow, then waits sized from the progress the
-/// server reports (half the estimated time left), so the finished file is noticed within about a second
-/// without asking much more often than a fixed 10-second poller. A Retry-After from the server wins.
+/// When to ask again about a render. Short first waits that grow; once the progress the server reports
+/// moves, the rate between the last two answers predicts the finish: half the time left while that is
+/// long, then just past the predicted finish — so the finished file is noticed within a fraction of a
+/// second, without asking much more often than a fixed 10-second poller. A Retry-After from the server wins.
 /// </summary>
 public sealed class PollSchedule
 {
     public TimeSpan First { get; set; } = TimeSpan.FromSeconds(1);
     public double Growth { get; set; } = 1.5;
-    public TimeSpan Min { get; set; } = TimeSpan.FromMilliseconds(500);
+    public TimeSpan Min { get; set; } = TimeSpan.FromMilliseconds(250);
     public TimeSpan Max { get; set; } = TimeSpan.FromSeconds(15);
+    /// <summary>How far past the predicted finish the last poll aims.</summary>
+    public TimeSpan Margin { get; set; } = TimeSpan.FromMilliseconds(200);
 
-    /// <summary>The wait before poll number <paramref name="poll"/> (0-based), given what the last poll said.</summary>
-    public TimeSpan Next(int poll, RenderJob last, TimeSpan elapsed)
+    /// <summary>
+    /// The wait before poll number <paramref name="poll"/> (0-based), given the last answer seen at
+    /// <paramref name="elapsed"/> and, if there was one, the answer before it.
+    /// </summary>
+    public TimeSpan Next(int poll, RenderJob last, TimeSpan elapsed, RenderJob? previous = null, TimeSpan previousElapsed = default)
     {
         if (last.RetryAfter is TimeSpan hint) return Clamp(hint, TimeSpan.FromMilliseconds(100), TimeSpan.FromTicks(Max.Ticks * 2));
-        var geometric = TimeSpan.FromTicks((long)(First.Ticks * Math.Pow(Growth, Math.Min(poll, 30))));
-        if (last.Progress is > 0 and < 100 && elapsed > TimeSpan.Zero)
-        {
-            var remaining = TimeSpan.FromTicks((long)(elapsed.Ticks * (100 - last.Progress) / last.Progress));
-            var byEstimate = TimeSpan.FromTicks(remaining.Ticks / 2);
-            return Clamp(byEstimate < geometric ? byEstimate : Smaller(geometric, Max), Min, Max);
-        }
-        return Clamp(geometric, Min, Max);
+        var geometric = Clamp(TimeSpan.FromTicks((long)(First.Ticks * Math.Pow(Growth, Math.Min(poll, 30)))), Min, Max);
+        if (previous is null || last.Progress <= previous.Progress || last.Progress >= 100 || elapsed <= previousElapsed) return geometric;
+        var rate = (last.Progress - previous.Progress) / (elapsed - previousElapsed).TotalSeconds; // percent a second
+        var left = TimeSpan.FromSeconds((100 - last.Progress) / rate);
+        var wait = left > TimeSpan.FromSeconds(2) ? TimeSpan.FromTicks(left.Ticks / 2) : left + Margin;
+        return Clamp(wait, Min, Max);
     }
 
-    private static TimeSpan Smaller(TimeSpan a, TimeSpan b) => a < b ? a : b;
     private static TimeSpan Clamp(TimeSpan v, TimeSpan lo, TimeSpan hi) => v < lo ? lo : v > hi ? hi : v;
 }
 
@@ -55,6 +58,9 @@ public sealed class RenderPoller
     {
         var started = DateTime.UtcNow;
         var last = submitted;
+        RenderJob? previous = null;
+        var lastAt = TimeSpan.Zero;
+        var previousAt = TimeSpan.Zero;
         progress?.Report(last);
         using var limit = CancellationTokenSource.CreateLinkedTokenSource(ct);
         limit.CancelAfter(timeout);
@@ -65,9 +71,11 @@ public sealed class RenderPoller
                 if (last.Status == RenderStatus.Completed) return last;
                 if (last.Status is RenderStatus.Failed or RenderStatus.Cancelled)
                     throw new NemoApiException(NemoErrorKind.RenderFailed, $"Render {last.Id} {last.Status.ToString().ToLowerInvariant()}" + (last.Error is null ? "" : ": " + last.Error));
-                await Task.Delay(_schedule.Next(poll, last, DateTime.UtcNow - started), limit.Token).ConfigureAwait(false);
+                await Task.Delay(_schedule.Next(poll, last, lastAt, previous, previousAt), limit.Token).ConfigureAwait(false);
                 Polls++;
-                last = await _client.GetRenderAsync(last.Id, limit.Token).ConfigureAwait(false);
+                var answer = await _client.GetRenderAsync(last.Id, limit.Token).ConfigureAwait(false);
+                (previous, previousAt) = (last, lastAt);
+                (last, lastAt) = (answer, DateTime.UtcNow - started);
                 progress?.Report(last);
             }
         }

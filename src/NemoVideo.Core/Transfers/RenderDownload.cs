@@ -7,6 +7,7 @@ namespace NemoVideo.Api;
 public sealed partial class NemoApiClient
 {
     private const int MaxRedirects = 5;
+    private const int CopyBufferSize = 256 * 1024;
 
     /// <summary>
     /// Fetches a finished render to <paramref name="destination"/>: from its output URL without the token
@@ -86,16 +87,25 @@ public sealed partial class NemoApiClient
             counter.Reset();
             using var idle = CancellationTokenSource.CreateLinkedTokenSource(ct);
             using var source = await response.Content.ReadAsStreamAsync().ConfigureAwait(false);
-            using (var file = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None, 81920, FileOptions.Asynchronous))
+            // Large reads and plain (not overlapped) file writes: on Linux overlapped file I/O only adds thread hops.
+            using (var file = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None, 1, FileOptions.None))
             {
-                var buffer = new byte[81920];
+                var buffer = new byte[CopyBufferSize];
                 while (true)
                 {
-                    idle.CancelAfter(Options.TransferIdleTimeout);
-                    var read = await Guard(() => source.ReadAsync(buffer, 0, buffer.Length, idle.Token), request, ct, Options.TransferIdleTimeout).ConfigureAwait(false);
-                    if (read == 0) break;
-                    await file.WriteAsync(buffer, 0, read, ct).ConfigureAwait(false);
-                    counter.Add(read);
+                    // Fill the buffer from the network (which hands out small pieces), then write it in one go.
+                    var filled = 0;
+                    while (filled < buffer.Length)
+                    {
+                        idle.CancelAfter(Options.TransferIdleTimeout);
+                        var read = await Guard(() => source.ReadAsync(buffer, filled, buffer.Length - filled, idle.Token), request, ct, Options.TransferIdleTimeout).ConfigureAwait(false);
+                        if (read == 0) break;
+                        filled += read;
+                    }
+                    if (filled == 0) break;
+                    file.Write(buffer, 0, filled); // the page cache takes it at once; an async write would only add a thread hop
+                    counter.Add(filled);
+                    ct.ThrowIfCancellationRequested();
                 }
                 await file.FlushAsync(ct).ConfigureAwait(false);
             }

@@ -1,0 +1,85 @@
+using NemoVideo.Agent;
+using NemoVideo.Api;
+using NemoVideo.Jobs;
+
+namespace NemoVideo.Bench;
+
+/// <summary>Render-to-disk latency of the adaptive poller against fixed 10 s and 30 s polling, and batch speed-up.</summary>
+internal static class JobBench
+{
+    public static async Task PollingAsync(Results results, string work, string clip, int renderSeconds, int rounds)
+    {
+        await using var emulator = await EmulatorProcess.StartAsync("--min-render-seconds", renderSeconds.ToString());
+        using var client = TransferBench.Client(emulator.BaseUri, work);
+        var session = await client.CreateSessionAsync();
+        await client.UploadFilesAsync(session.SessionId, new[] { clip });
+        await new AgentConversation(client).SendAsync(session.SessionId, "Extract the audio as MP3 at 128 kbps");
+        var draft = (await client.GetStateAsync(session.SessionId)).Draft;
+
+        var pollers = new (string Name, PollSchedule Schedule)[]
+        {
+            ("adaptive", new PollSchedule()),
+            ("fixed 10 s", Fixed(10)),
+            ("fixed 30 s (the seeds' advice)", Fixed(30)),
+        };
+        // Every round of every poller runs at the same time, each on a render of its own.
+        var runs = pollers.SelectMany(p => Enumerable.Range(0, rounds).Select(_ => (p.Name, Task: OneAsync(client, session.SessionId, draft, p.Schedule, work)))).ToList();
+        await Task.WhenAll(runs.Select(r => r.Task));
+        var by = runs.GroupBy(r => r.Name).ToDictionary(g => g.Key, g => g.Select(r => r.Task.Result).ToList());
+        double Overhead(string n) => Harness.Median(by[n].Select(x => x.Overhead));
+        double Polls(string n) => Harness.Median(by[n].Select(x => (double)x.Polls));
+        string Raw(string n) => $"overhead s [{Harness.Raw(by[n].Select(x => x.Overhead))}], polls [{Harness.Raw(by[n].Select(x => (double)x.Polls), "0")}]";
+
+        var adaptive = Overhead("adaptive");
+        results.Add(new Row("Job latency", $"render completed → file on disk, {renderSeconds} s render (s)", Harness.F(adaptive, "0.00"),
+            Harness.F(Overhead("fixed 30 s (the seeds' advice)"), "0.00") + " (fixed 30 s)", Overhead("fixed 30 s (the seeds' advice)") / Math.Max(adaptive, 0.001),
+            "median < 1 s", adaptive < 1, $"adaptive: {Raw("adaptive")}; fixed 10 s: {Raw("fixed 10 s")}; fixed 30 s: {Raw("fixed 30 s (the seeds' advice)")}"));
+        results.Add(new Row("Job latency", $"status requests over a {renderSeconds} s render", Harness.F(Polls("adaptive"), "0"),
+            Harness.F(Polls("fixed 10 s"), "0") + " (fixed 10 s)", Polls("adaptive") / Polls("fixed 10 s"), "≤ 2× the 10 s poller", Polls("adaptive") <= 2 * Polls("fixed 10 s"),
+            $"fixed 10 s overhead median {Harness.F(Overhead("fixed 10 s"), "0.00")} s"));
+    }
+
+    private static PollSchedule Fixed(int seconds) => new()
+    {
+        First = TimeSpan.FromSeconds(seconds), Growth = 1, Min = TimeSpan.FromSeconds(seconds), Max = TimeSpan.FromSeconds(seconds),
+    };
+
+    private static async Task<(double Overhead, int Polls)> OneAsync(NemoApiClient client, string sessionId, System.Text.Json.JsonElement draft, PollSchedule schedule, string work)
+    {
+        var render = await client.SubmitRenderAsync(sessionId, draft, "mp3");
+        var poller = new RenderPoller(client, schedule);
+        var done = await poller.WaitAsync(render, TimeSpan.FromMinutes(10));
+        var file = Path.Combine(work, render.Id + ".mp3");
+        await client.DownloadRenderAsync(done, file, overwrite: true);
+        var onDisk = DateTimeOffset.UtcNow;
+        File.Delete(file);
+        return ((onDisk - done.CompletedAt!.Value).TotalSeconds, poller.Polls);
+    }
+
+    public static async Task BatchAsync(Results results, string work, string clip, int files, int runs)
+    {
+        await using var emulator = await EmulatorProcess.StartAsync("--think-ms", "1000", "--min-render-seconds", "1");
+        using var client = TransferBench.Client(emulator.BaseUri, work);
+        var folder = Directory.CreateDirectory(Path.Combine(work, "batch")).FullName;
+        var inputs = Enumerable.Range(0, files).Select(i => { var p = Path.Combine(folder, $"in{i}.mp4"); File.Copy(clip, p, true); return p; }).ToList();
+        async Task<double> Batch(int throttle) => await Harness.TimeAsync(async () =>
+        {
+            var job = new CloudJob(client);
+            await new BatchRunner(job.RunAsync, throttle).RunAsync(
+                inputs.Select(i => (MediaJobRequest)new Mp3Request(i, Path.ChangeExtension(i, ".mp3"), 128) { Overwrite = true }).ToList(), new Quiet(), CancellationToken.None);
+        });
+        var (four, one) = await Harness.PairedAsync(runs, () => Batch(4), () => Batch(1));
+        var speedup = Harness.Median(one) / Harness.Median(four);
+        results.Add(new Row("Batch", $"{files} files, 1 s agent + 1 s render each: -ThrottleLimit 4 vs 1 (s)", Harness.F(Harness.Median(four), "0.0"),
+            Harness.F(Harness.Median(one), "0.0") + " (throttle 1)", speedup, "≥ 3.5× faster", speedup >= 3.5, $"throttle 4 [{Harness.Raw(four, "0.0")}]; throttle 1 [{Harness.Raw(one, "0.0")}]"));
+    }
+
+    private sealed class Quiet : IBatchObserver
+    {
+        public void Started(int index) { }
+        public void Progress(int index, JobProgress progress) { }
+        public void Completed(int index, JobResult result) { }
+        public void Failed(int index, Exception error) => throw new InvalidOperationException("A benchmark file failed: " + error.Message, error);
+        public void NotStarted(IReadOnlyList<int> indexes, string reason) => throw new InvalidOperationException(reason);
+    }
+}
