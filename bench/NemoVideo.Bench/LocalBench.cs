@@ -44,7 +44,7 @@ internal static class LocalBench
                 "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=44100", "-t", "20", "-c:v", "libx264", "-preset", "ultrafast", "-b:v", "6M", "-c:a", "aac", video });
         var oursMp4 = Path.Combine(work, "ours.mp4");
         var handMp4 = Path.Combine(work, "hand.mp4");
-        var (engineV, handV) = await Harness.PairedAsync(Math.Max(3, runs / 2),
+        var (engineV, handV) = await Harness.PairedAsync(runs,
             () => Harness.TimeAsync(() => job.RunAsync(new CompressRequest(video, oursMp4, 1000, 480) { Overwrite = true })),
             () => Harness.TimeAsync(() => Harness.RunAsync("ffmpeg", new[] { "-hide_banner", "-loglevel", "error", "-y", "-i", video, "-map", "0:v:0",
                 "-c:v", "libx264", "-preset", "medium", "-b:v", "1000k", "-pix_fmt", "yuv420p", "-maxrate", "1000k", "-bufsize", "2000k", "-vf", "scale=-2:480",

@@ -19,9 +19,9 @@ try
 
     if (only.Contains("upload")) await TransferBench.RunAsync(results, work, quick ? 64L << 20 : 450L << 20, quick ? 3 : 5);
     if (only.Contains("stream")) await StreamBench.RunAsync(results, quick ? 20_000 : 200_000, quick ? 3 : 7);
-    if (only.Contains("local")) await LocalBench.RunAsync(results, work, quick ? 1 : 10, quick ? 3 : 5);
+    if (only.Contains("local")) await LocalBench.RunAsync(results, work, quick ? 1 : 10, quick ? 3 : 9);
     if (only.Contains("batch")) await JobBench.BatchAsync(results, work, clip, 16, quick ? 1 : 3);
-    if (only.Contains("polling")) await JobBench.PollingAsync(results, work, clip, quick ? 20 : 90, quick ? 2 : 3);
+    if (only.Contains("polling")) await JobBench.PollingAsync(results, work, clip, quick ? new[] { 17, 23 } : new[] { 85, 92, 97 });
     results.Note("Upload/download: the 450 MiB file is uncompressed video in Matroska (valid media, so the emulator accepts it); both sides send the same bytes to the same endpoint, and the emulator writes them to disk either way.");
     results.Note("Memory: the peak working set of a fresh process of this harness that uploads one file, 450 MiB against 1 MiB; the difference is what the file's size costs.");
     results.Note("Job latency: every poller's renders run at the same time on one emulator, each render at least as long as stated; overhead is the time from the server's completedAt to the file being renamed into place.");

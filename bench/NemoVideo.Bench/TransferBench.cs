@@ -36,13 +36,20 @@ internal static class TransferBench
 
         var target = Path.Combine(work, "down.mkv");
         var job = new RenderJob { Id = "bench", Status = RenderStatus.Completed, OutputUrl = cdn };
+        // Each run starts with the disk settled (sync) and no old copy to overwrite, the same for both sides.
         (ours, curl) = await Harness.PairedAsync(runs,
-            () => Harness.TimeAsync(() => client.DownloadRenderAsync(job, target, overwrite: true)),
-            () => Harness.TimeAsync(() => Harness.RunAsync("curl", new[] { "-sS", "-f", "-o", target, cdn!.ToString() })));
+            async () => { await Settle(target); return await Harness.TimeAsync(() => client.DownloadRenderAsync(job, target, overwrite: true)); },
+            async () => { await Settle(target); return await Harness.TimeAsync(() => Harness.RunAsync("curl", new[] { "-sS", "-f", "-o", target, cdn!.ToString() })); });
         results.Add(new Row("Download", $"{mib:0} MiB throughput (MiB/s)", Harness.F(mib / Harness.Median(ours), "0"), Harness.F(mib / Harness.Median(curl), "0") + " (curl -o)",
             Harness.Median(curl) / Harness.Median(ours), "≥ 0.90", Harness.Median(curl) / Harness.Median(ours) >= 0.9,
             $"core seconds [{Harness.Raw(ours)}]; curl seconds [{Harness.Raw(curl)}]"));
         File.Delete(target);
+    }
+
+    private static async Task Settle(string target)
+    {
+        if (File.Exists(target)) File.Delete(target);
+        if (!OperatingSystem.IsWindows()) await Harness.RunAsync("sync", Array.Empty<string>(), check: false);
     }
 
     internal static NemoApiClient Client(Uri baseUri, string work, NemoToken? token = null)

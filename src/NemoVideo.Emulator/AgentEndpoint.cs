@@ -31,6 +31,11 @@ internal sealed partial class ApiEndpoints
         try
         {
             await ctx.Response.Body.FlushAsync(ctx.RequestAborted);
+            if (ctx.Items.TryGetValue(FaultMiddleware.SseInjection, out var injection) && injection is FaultRule inject)
+            {
+                foreach (var data in inject.SseInject!) await Write(ctx, "data: " + data + "\n\n");
+                if (inject.SseEndAfterInject) return;
+            }
             var adk = _options.SseShape == SseShape.Adk;
             var invocation = "e-" + Guid.NewGuid().ToString("N")[..8];
             var thinking = DateTime.UtcNow + _options.AgentThinkTime;

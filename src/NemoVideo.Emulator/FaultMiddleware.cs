@@ -10,6 +10,9 @@ internal sealed class FaultMiddleware
     private readonly RequestDelegate _next;
     private readonly FaultPlan _plan;
 
+    /// <summary>The HttpContext item under which an SSE injection rule reaches the agent endpoint.</summary>
+    internal const string SseInjection = "nemo.sse-inject";
+
     public FaultMiddleware(RequestDelegate next, FaultPlan plan)
     {
         _next = next;
@@ -29,6 +32,7 @@ internal sealed class FaultMiddleware
             var status = rule.Status ?? 200;
             context.Response.StatusCode = status;
             if (rule.RetryAfter is int ra) context.Response.Headers.RetryAfter = ra.ToString();
+            if (rule.Location != null) { context.Response.Headers.Location = rule.Location; return; }
             if (rule.Html)
             {
                 context.Response.ContentType = "text/html";
@@ -44,6 +48,7 @@ internal sealed class FaultMiddleware
             }
             return;
         }
+        if (rule.SseInject != null) context.Items[SseInjection] = rule;
         if (rule.DropRequestAfterBytes is long inLimit)
             context.Request.Body = new CuttingStream(context.Request.Body, inLimit, () => Abort(context), reading: true);
         if (rule.DropResponseAfterBytes is long outLimit)

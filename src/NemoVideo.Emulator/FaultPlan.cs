@@ -29,6 +29,12 @@ public sealed class FaultRule
     public long? DropResponseAfterBytes { get; set; }
     /// <summary>Cut the connection after reading this many request bytes.</summary>
     public long? DropRequestAfterBytes { get; set; }
+    /// <summary>With a 3xx <see cref="Status"/>: where to redirect.</summary>
+    public string? Location { get; set; }
+    /// <summary>For /run_sse: raw data payloads sent first (malformed JSON, error events, unknown shapes).</summary>
+    public List<string>? SseInject { get; set; }
+    /// <summary>For /run_sse: after the injected events, end the stream instead of letting the agent answer.</summary>
+    public bool SseEndAfterInject { get; set; }
 
     [JsonIgnore] internal int Hits;
 

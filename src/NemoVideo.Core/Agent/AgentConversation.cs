@@ -69,7 +69,7 @@ public sealed class AgentConversation
                 events.Add(ev);
             }
         }
-        catch (NemoApiException ex) when (ex.Kind == NemoErrorKind.ServerError && ex.InnerException is IOException or HttpRequestException && events.Count + heartbeats > 0)
+        catch (NemoApiException ex) when (ex.Kind == NemoErrorKind.ServerError && ex.InnerException is IOException or HttpRequestException)
         {
             interrupted = true; // the message was delivered; what it did shows in the state
         }

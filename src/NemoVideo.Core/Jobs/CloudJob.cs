@@ -51,13 +51,18 @@ public sealed class CloudJob
         var upload = await _client.UploadFilesAsync(session.SessionId, new[] { source.FullName },
             Report(progress, (Transfers.TransferProgress p) => new JobProgress(JobStage.Uploading, p.Percent, $"Uploading {source.Name}")), ct).ConfigureAwait(false);
 
-        progress?.Report(new JobProgress(JobStage.AgentWorking, null, "Asking the agent: " + request.Instruction));
-        var reply = await new AgentConversation(_client).SendAsync(session.SessionId, request.Instruction,
-            Report(progress, (AgentActivity a) => new JobProgress(JobStage.AgentWorking, null,
-                a.IsStillWorking ? $"Agent still working ({a.Elapsed.TotalSeconds:0} s)" : "Agent: " + a.Event)), ct).ConfigureAwait(false);
-
+        var reply = await AskAsync(session.SessionId, request, progress, ct).ConfigureAwait(false);
         progress?.Report(new JobProgress(JobStage.CheckingState, null, "Checking the timeline"));
         var state = await ExportableStateAsync(session.SessionId, reply, ct).ConfigureAwait(false);
+        if (state is null && reply.Interrupted)
+        {
+            // The stream broke before the edit showed: ask once more (the agent cannot be resumed).
+            reply = await AskAsync(session.SessionId, request, progress, ct).ConfigureAwait(false);
+            state = await ExportableStateAsync(session.SessionId, reply, ct).ConfigureAwait(false);
+        }
+        if (state is null)
+            throw new NemoApiException(NemoErrorKind.AgentError,
+                "The agent did not put anything on the timeline to export" + (reply.Silent ? "" : $" (it said: \"{Shorten(reply.Text)}\")"));
 
         var (render, file) = await new ExportJob(_client, _schedule).RunAsync(
             new ExportRequest(session.SessionId, state.Draft, target) { Format = request.OutputFormat, Overwrite = request.Overwrite, Timeout = request.RenderTimeout },
@@ -76,8 +81,16 @@ public sealed class CloudJob
         };
     }
 
-    /// <summary>The state once the agent's edit shows on the timeline; edits can land a moment after the stream ends.</summary>
-    private async Task<SessionState> ExportableStateAsync(string sessionId, AgentReply reply, CancellationToken ct)
+    private Task<AgentReply> AskAsync(string sessionId, MediaJobRequest request, IProgress<JobProgress>? progress, CancellationToken ct)
+    {
+        progress?.Report(new JobProgress(JobStage.AgentWorking, null, "Asking the agent: " + request.Instruction));
+        return new AgentConversation(_client).SendAsync(sessionId, request.Instruction,
+            Report(progress, (AgentActivity a) => new JobProgress(JobStage.AgentWorking, null,
+                a.IsStillWorking ? $"Agent still working ({a.Elapsed.TotalSeconds:0} s)" : "Agent: " + a.Event)), ct);
+    }
+
+    /// <summary>The state once the agent's edit shows on the timeline (edits can land a moment after the stream ends), or null.</summary>
+    private async Task<SessionState?> ExportableStateAsync(string sessionId, AgentReply reply, CancellationToken ct)
     {
         var state = reply.State ?? await _client.GetStateAsync(sessionId, ct).ConfigureAwait(false);
         foreach (var delay in StateRetryDelays)
@@ -86,9 +99,7 @@ public sealed class CloudJob
             await Task.Delay(delay, ct).ConfigureAwait(false);
             state = await _client.GetStateAsync(sessionId, ct).ConfigureAwait(false);
         }
-        if (state.CanExport) return state;
-        throw new NemoApiException(NemoErrorKind.AgentError,
-            "The agent did not put anything on the timeline to export" + (reply.Silent ? "" : $" (it said: \"{Shorten(reply.Text)}\")"));
+        return state.CanExport ? state : null;
     }
 
     private static IProgress<TIn>? Report<TIn>(IProgress<JobProgress>? target, Func<TIn, JobProgress> map) =>

@@ -21,19 +21,33 @@ public sealed class LocalJob
         var target = Path.GetFullPath(request.OutputPath);
         OutputPaths.CheckWritable(target, request.Overwrite);
 
-        progress?.Report(new JobProgress(JobStage.Starting, null, $"Probing {source.Name}"));
-        var info = await MediaProbe.ProbeAsync(_tools, source.FullName, ct).ConfigureAwait(false);
         var temp = ReserveTemporary(target);
         var passLog = Path.Combine(Path.GetTempPath(), "nemo-2pass-" + Guid.NewGuid().ToString("N"));
+        // A request that may end as a plain stream copy starts copying while ffprobe looks at the file: for an MP3
+        // source the copy is the whole job, and overlapping the two roughly halves it. Anything else makes the
+        // copy fail at once (the MP3 muxer takes only MP3), or it is stopped when the probe says otherwise.
+        using var speculation = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var copyArgs = request is Mp3Request mp3 ? LocalPlans.SpeculativeCopy(mp3, source.FullName, temp) : null;
+        var speculativeCopy = copyArgs is null ? null : FfmpegTools.RunAsync(_tools.Ffmpeg, copyArgs, null, speculation.Token);
         try
         {
+            progress?.Report(new JobProgress(JobStage.Starting, null, $"Probing {source.Name}"));
+            var info = await MediaProbe.ProbeAsync(_tools, source.FullName, ct).ConfigureAwait(false);
             var plan = request switch
             {
                 Mp3Request m => LocalPlans.Mp3(m, info, temp),
                 CompressRequest c => LocalPlans.Compress(c, info, temp, passLog),
                 _ => throw new NotSupportedException(request.GetType().Name),
             };
-            for (var pass = 0; pass < plan.Passes.Count; pass++)
+            var done = false;
+            if (speculativeCopy != null)
+            {
+                if (plan.StreamCopied && plan.Passes[0].SequenceEqual(copyArgs!))
+                    done = (await speculativeCopy.ConfigureAwait(false)).ExitCode == 0; // else: run the plan, which does the same again
+                else
+                    await StopAsync(speculation, speculativeCopy).ConfigureAwait(false);
+            }
+            for (var pass = 0; !done && pass < plan.Passes.Count; pass++)
             {
                 var (from, share) = ((double)pass / plan.Passes.Count, 1.0 / plan.Passes.Count);
                 var label = plan.Passes.Count > 1 ? $"Encoding {source.Name} (pass {pass + 1} of {plan.Passes.Count})" : $"Encoding {source.Name}";
@@ -58,9 +72,17 @@ public sealed class LocalJob
         }
         finally
         {
+            if (speculativeCopy != null) await StopAsync(speculation, speculativeCopy).ConfigureAwait(false);
             TryDelete(temp);
             foreach (var log in Directory.GetFiles(Path.GetDirectoryName(passLog)!, Path.GetFileName(passLog) + "*")) TryDelete(log);
         }
+    }
+
+    private static async Task StopAsync(CancellationTokenSource cts, Task<ToolRun> run)
+    {
+        cts.Cancel();
+        try { await run.ConfigureAwait(false); }
+        catch (OperationCanceledException) { }
     }
 
     /// <summary>The same checks as the cloud makes, except the 500 MB upload limit, which does not apply here.</summary>

@@ -23,18 +23,31 @@ public static class LocalPlans
 {
     private static readonly string[] Common = { "-hide_banner", "-nostdin", "-y", "-loglevel", "error", "-progress", "pipe:1", "-nostats" };
 
+    /// <summary>
+    /// The copy a request may turn out to be, before the probe has said so: the track by number (or the first),
+    /// kept as it is. Null when the request asks for something a copy cannot give.
+    /// </summary>
+    internal static IReadOnlyList<string>? SpeculativeCopy(Mp3Request r, string source, string output) =>
+        r.BitrateSpecified || r.VbrQuality is not null || r.AudioLanguage is not null ? null : CopyArgs(source, (r.AudioTrack ?? 1) - 1, output);
+
+    private static List<string> CopyArgs(string source, int typeIndex, string output)
+    {
+        var args = new List<string>(Common) { "-i", source, "-map", "0:a:" + typeIndex.ToString(CultureInfo.InvariantCulture), "-vn", "-sn", "-dn", "-c:a", "copy" };
+        args.AddRange(new[] { "-map_metadata", "0", "-id3v2_version", "3", "-f", "mp3", output });
+        return args;
+    }
+
     internal static LocalPlan Mp3(Mp3Request r, MediaInfo info, string output)
     {
         var audio = PickAudio(r, info);
         var copy = audio.Codec == "mp3" && !r.BitrateSpecified && r.VbrQuality is null;
+        if (copy) return new LocalPlan(new[] { CopyArgs(info.Path, audio.TypeIndex, output) }, (int?)(audio.BitRate / 1000), true);
         var args = new List<string>(Common) { "-i", info.Path, "-map", "0:a:" + audio.TypeIndex.ToString(CultureInfo.InvariantCulture), "-vn", "-sn", "-dn" };
-        if (copy) args.AddRange(new[] { "-c:a", "copy" });
-        else if (r.VbrQuality is int q) args.AddRange(new[] { "-c:a", "libmp3lame", "-q:a", q.ToString(CultureInfo.InvariantCulture) });
+        if (r.VbrQuality is int q) args.AddRange(new[] { "-c:a", "libmp3lame", "-q:a", q.ToString(CultureInfo.InvariantCulture) });
         else args.AddRange(new[] { "-c:a", "libmp3lame", "-b:a", r.BitrateKbps.ToString(CultureInfo.InvariantCulture) + "k" });
         // Title, artist and the rest go over into ID3v2.3 tags, which every player reads.
         args.AddRange(new[] { "-map_metadata", "0", "-id3v2_version", "3", "-f", "mp3", output });
-        var kbps = copy ? (int?)(audio.BitRate / 1000) : r.VbrQuality is null ? r.BitrateKbps : null;
-        return new LocalPlan(new[] { args }, kbps, copy);
+        return new LocalPlan(new[] { args }, r.VbrQuality is null ? r.BitrateKbps : null, false);
     }
 
     internal static LocalPlan Compress(CompressRequest r, MediaInfo info, string output, string passLog)

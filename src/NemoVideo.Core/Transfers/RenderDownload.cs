@@ -85,11 +85,20 @@ public sealed partial class NemoApiClient
             var expected = response.Content.Headers.ContentLength;
             var counter = new ByteCounter(progress, expected);
             counter.Reset();
-            using var idle = CancellationTokenSource.CreateLinkedTokenSource(ct);
             using var source = await response.Content.ReadAsStreamAsync().ConfigureAwait(false);
-            // Large reads and plain (not overlapped) file writes: on Linux overlapped file I/O only adds thread hops.
-            using (var file = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None, 1, FileOptions.None))
+            // One watchdog instead of a timer reset per read: cancels when a whole period passes without a byte.
+            using var idle = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            var moved = new long[1];
+            var seen = -1L;
+            using var watchdog = new Timer(_ =>
             {
+                var now = Interlocked.Read(ref moved[0]);
+                if (now == Interlocked.Exchange(ref seen, now)) idle.Cancel();
+            }, null, Options.TransferIdleTimeout, Options.TransferIdleTimeout);
+            try
+            {
+                // Large reads and plain (not overlapped) file writes: on Linux overlapped file I/O only adds thread hops.
+                using var file = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None, 1, FileOptions.None);
                 var buffer = new byte[CopyBufferSize];
                 while (true)
                 {
@@ -97,23 +106,39 @@ public sealed partial class NemoApiClient
                     var filled = 0;
                     while (filled < buffer.Length)
                     {
-                        idle.CancelAfter(Options.TransferIdleTimeout);
-                        var read = await Guard(() => source.ReadAsync(buffer, filled, buffer.Length - filled, idle.Token), request, ct, Options.TransferIdleTimeout).ConfigureAwait(false);
+                        var read = await ReadNetworkAsync(source, buffer, filled, buffer.Length - filled, idle.Token).ConfigureAwait(false);
                         if (read == 0) break;
                         filled += read;
+                        Interlocked.Add(ref moved[0], read);
                     }
                     if (filled == 0) break;
                     file.Write(buffer, 0, filled); // the page cache takes it at once; an async write would only add a thread hop
                     counter.Add(filled);
                     ct.ThrowIfCancellationRequested();
                 }
-                await file.FlushAsync(ct).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+            {
+                throw new NemoApiException(NemoErrorKind.ServerError, $"The download stalled: nothing arrived for {Options.TransferIdleTimeout.TotalSeconds:0} s");
             }
             if (expected is long length && counter.Bytes != length)
                 throw new NemoApiException(NemoErrorKind.ServerError, $"The download was cut short: {counter.Bytes} of {length} bytes arrived");
             if (counter.Bytes == 0)
                 throw new NemoApiException(NemoErrorKind.Protocol, "The server sent an empty file");
             return true;
+        }
+    }
+
+    /// <summary>A read from the network; its failures are transient (retried), unlike the disk's.</summary>
+    private static async Task<int> ReadNetworkAsync(Stream source, byte[] buffer, int offset, int count, CancellationToken token)
+    {
+        try
+        {
+            return await source.ReadAsync(buffer, offset, count, token).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is IOException or HttpRequestException)
+        {
+            throw new NemoApiException(NemoErrorKind.ServerError, "The download was interrupted: " + ex.Message, inner: ex);
         }
     }
 
