@@ -82,8 +82,10 @@ internal sealed class EmulatorProcess : IAsyncDisposable
         var port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
         listener.Stop();
         var uri = new Uri($"http://127.0.0.1:{port}/");
+        // Its uploads and renders go into a folder this harness deletes: a killed process cannot clean up after itself.
+        var data = Path.Combine(Path.GetTempPath(), $"nemo-bench-{Environment.ProcessId}", "emulator-" + port);
         var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var a in new[] { dll, "--urls", uri.ToString().TrimEnd('/'), "--quiet", "--silent-rate", "0", "--think-ms", "0", "--anonymous-credits", "1000000" }.Concat(options))
+        foreach (var a in new[] { dll, "--urls", uri.ToString().TrimEnd('/'), "--quiet", "--silent-rate", "0", "--think-ms", "0", "--anonymous-credits", "1000000", "--data-dir", data }.Concat(options))
             psi.ArgumentList.Add(a);
         var process = Process.Start(psi)!;
         _ = process.StandardOutput.ReadToEndAsync();
@@ -102,5 +104,7 @@ internal sealed class EmulatorProcess : IAsyncDisposable
     {
         if (!_process.HasExited) { _process.Kill(entireProcessTree: true); await _process.WaitForExitAsync(); }
         _process.Dispose();
+        var data = Path.Combine(Path.GetTempPath(), $"nemo-bench-{Environment.ProcessId}", "emulator-" + BaseUri.Port);
+        try { if (Directory.Exists(data)) Directory.Delete(data, recursive: true); } catch (IOException) { }
     }
 }

@@ -3,6 +3,7 @@ using NemoVideo.Bench;
 
 // dotnet run -c Release --project bench/NemoVideo.Bench [-- --quick] [--only upload,polling,batch,stream,local] [--out bench/RESULTS.md]
 if (args.Length > 0 && args[0] == "memprobe") return await TransferBench.MemProbeAsync(args);
+if (args.Length > 0 && args[0] == "tokenprobe") return await TokenProbe.RunAsync(args);
 
 var quick = args.Contains("--quick");
 string? Arg(string name) => args.SkipWhile(a => a != name).Skip(1).FirstOrDefault();

@@ -203,3 +203,36 @@ Describe 'The local engine' -Skip:$NoFfmpeg {
         $failures2[0].Exception.Message | Should -Match 'no track 5'
     }
 }
+
+Describe 'Bad input' -Skip:$NoFfmpeg {
+    BeforeAll {
+        $script:Bad = New-Item -ItemType Directory -Path (Join-Path $TestDrive 'bad')
+    }
+
+    It 'refuses <Case> with <Category> before anything is sent' -TestCases @(
+        @{ Case = 'a folder instead of a file'; Make = { param($d) (New-Item -ItemType Directory -Path (Join-Path $d 'folder.mp4')).FullName }; Category = 'InvalidArgument' }
+        @{ Case = 'a zero-byte file'; Make = { param($d) $p = Join-Path $d 'empty.mp4'; [IO.File]::WriteAllBytes($p, @()); $p }; Category = 'InvalidArgument' }
+        @{ Case = 'a file over 500 MB'; Make = { param($d) $p = Join-Path $d 'huge.mkv'; $f = [IO.File]::Create($p); $f.SetLength(501MB); $f.Dispose(); $p }; Category = 'LimitsExceeded' }
+        @{ Case = 'an unsupported extension'; Make = { param($d) $p = Join-Path $d 'song.flac'; Set-Content $p 'x'; $p }; Category = 'InvalidType' }
+    ) {
+        param($Case, $Make, $Category)
+        $path = & $Make $Bad
+        $before = (Invoke-EmulatorAdmin $Emulator 'stats' -Method Get).requests
+        ConvertTo-NemoMp3 -LiteralPath $path -ErrorVariable failures -ErrorAction SilentlyContinue
+        $failures | Should -HaveCount 1
+        $failures[0].CategoryInfo.Category | Should -Be $Category
+        $failures[0].ErrorDetails.RecommendedAction | Should -Not -BeNullOrEmpty
+        (Invoke-EmulatorAdmin $Emulator 'stats' -Method Get).requests | Should -Be ($before + 1)
+    }
+
+    It 'refuses a missing destination folder before anything is sent' {
+        ConvertTo-NemoMp3 -Path $Clip -Destination (Join-Path $Bad 'no/such/folder/') -ErrorVariable failures -ErrorAction SilentlyContinue
+        $failures[0].CategoryInfo.Category | Should -Be 'ObjectNotFound'
+        $failures[0].Exception.Message | Should -Match 'does not exist'
+    }
+
+    It 'says a missing path is missing' {
+        ConvertTo-NemoMp3 -LiteralPath (Join-Path $Bad 'nope.mp4') -ErrorVariable failures -ErrorAction SilentlyContinue
+        $failures[0].CategoryInfo.Category | Should -Be 'ObjectNotFound'
+    }
+}

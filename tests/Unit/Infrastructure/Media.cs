@@ -7,7 +7,8 @@ namespace NemoVideo.Tests.Infrastructure;
 /// <summary>Test media made with ffmpeg's lavfi sources at test time (nothing binary is committed), and ffprobe to check results.</summary>
 public static class Media
 {
-    private static readonly string Folder = Directory.CreateDirectory(Path.Combine(Path.GetTempPath(), "nemo-test-media-" + Environment.ProcessId)).FullName;
+    // One folder for every run: made once, reused after (files are written under a unique name, then renamed).
+    private static readonly string Folder = Directory.CreateDirectory(Path.Combine(Path.GetTempPath(), "nemo-test-media")).FullName;
     private static readonly SemaphoreSlim Gate = new(1, 1);
 
     /// <summary>A clip with video and a 440 Hz tone, cached for the test run.</summary>
@@ -60,12 +61,13 @@ public static class Media
         try
         {
             if (File.Exists(path)) return path;
-            var temp = path + ".tmp" + Path.GetExtension(path);
+            var temp = path + "." + Guid.NewGuid().ToString("N")[..8] + ".tmp" + Path.GetExtension(path);
             var args = new List<string> { "-hide_banner", "-loglevel", "error", "-y" };
             args.AddRange(arguments(temp));
             var (code, _, err) = await RunAsync("ffmpeg", args);
             if (code != 0) throw new InvalidOperationException("ffmpeg failed making test media: " + err);
-            File.Move(temp, path);
+            try { File.Move(temp, path); }
+            catch (IOException) when (File.Exists(path)) { File.Delete(temp); } // another test process made it meanwhile
             return path;
         }
         finally { Gate.Release(); }

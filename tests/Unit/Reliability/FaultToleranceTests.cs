@@ -1,0 +1,204 @@
+using System.Collections.Concurrent;
+using NemoVideo.Agent;
+using NemoVideo.Api;
+using NemoVideo.Emulator;
+using NemoVideo.Jobs;
+using NemoVideo.Tests.Api;
+using NemoVideo.Tests.Infrastructure;
+
+namespace NemoVideo.Tests.Reliability;
+
+/// <summary>Faults from the emulator's fault plan, each survived end to end through the core job.</summary>
+public class FaultToleranceTests : IDisposable
+{
+    private readonly TestEnvironment _env = new();
+    public void Dispose() => _env.Dispose();
+
+    internal static CloudJob Job(NemoApiClient client) => new(client, new PollSchedule { First = TimeSpan.FromMilliseconds(50), Min = TimeSpan.FromMilliseconds(20), Max = TimeSpan.FromMilliseconds(250) })
+    {
+        StateRetryDelays = new[] { TimeSpan.FromMilliseconds(100), TimeSpan.FromMilliseconds(200) },
+    };
+
+    private async Task<JobResult> ConvertAsync(EmulatorServer emu, NemoApiClient? client = null, string name = "out.mp3", IProgress<JobProgress>? progress = null, CancellationToken ct = default)
+    {
+        var own = client is null;
+        client ??= _env.Client(emu);
+        try
+        {
+            var result = await Job(client).RunAsync(new Mp3Request(await Media.ClipAsync(".mp4", seconds: 3), _env.PathIn(name), 128), progress, ct);
+            Assert.Equal("mp3", (await Media.ProbeAsync(result.Output.FullName)).Audio.Codec);
+            return result;
+        }
+        finally { if (own) client.Dispose(); }
+    }
+
+    [Fact]
+    public async Task Rate_limits_with_and_without_Retry_After_are_waited_out()
+    {
+        await using var emu = await Emulators.StartAsync();
+        emu.Faults.Add(new FaultRule { Route = "POST /api/upload-video/", Status = 429, RetryAfter = 1 },
+                       new FaultRule { Route = "POST /api/upload-video/", Status = 429 });
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        await ConvertAsync(emu);
+        Assert.True(watch.Elapsed >= TimeSpan.FromSeconds(1), "the Retry-After second was honoured");
+        Assert.Equal(2, emu.Faults.Fired);
+    }
+
+    [Fact]
+    public async Task Bursts_of_500_502_503_504_on_every_step_are_retried()
+    {
+        await using var emu = await Emulators.StartAsync();
+        emu.Faults.Add(
+            new FaultRule { Route = "POST /api/tasks/", Status = 500, Times = 2 },
+            new FaultRule { Route = "POST /api/upload-video/", Status = 502, Html = true, Times = 2 },
+            new FaultRule { Route = "POST /run_sse", Status = 503 },
+            new FaultRule { Route = "GET /api/state/", Status = 504 },
+            new FaultRule { Route = "POST /api/render/proxy/lambda", Status = 503, Times = 2 },
+            new FaultRule { Route = "GET /api/render/proxy/lambda/", Status = 502, Times = 3 },
+            new FaultRule { Route = "GET /cdn/", Status = 503 });
+        await ConvertAsync(emu);
+        Assert.Equal(12, emu.Faults.Fired);
+    }
+
+    [Fact]
+    public async Task A_connection_reset_in_the_middle_of_the_upload_is_retried()
+    {
+        await using var emu = await Emulators.StartAsync();
+        emu.Faults.Add(new FaultRule { Route = "POST /api/upload-video/", DropRequestAfterBytes = 20_000 });
+        await ConvertAsync(emu);
+        Assert.Equal(2, emu.Store.RequestLog.Count(r => r.Path.StartsWith("/api/upload-video/")));
+    }
+
+    [Fact]
+    public async Task A_reset_of_the_agent_stream_before_the_edit_asks_once_more_and_the_job_completes()
+    {
+        await using var emu = await Emulators.StartAsync(o => o.AgentThinkTime = TimeSpan.FromMilliseconds(400));
+        emu.Faults.Add(new FaultRule { Route = "POST /run_sse", DropResponseAfterBytes = 40 }); // during the heartbeats
+        await ConvertAsync(emu);
+        Assert.Equal(2, emu.Store.AgentMessages);
+    }
+
+    [Fact]
+    public async Task A_reset_of_the_agent_stream_after_the_edit_does_not_ask_again()
+    {
+        await using var emu = await Emulators.StartAsync();
+        emu.Faults.Add(new FaultRule { Route = "POST /run_sse", DropResponseAfterBytes = 420 }); // after the tool call
+        await ConvertAsync(emu);
+        Assert.Equal(1, emu.Store.AgentMessages); // asking twice would cost the credits twice
+    }
+
+    [Fact]
+    public async Task A_download_cut_short_or_reset_is_retried()
+    {
+        await using var emu = await Emulators.StartAsync();
+        emu.Faults.Add(new FaultRule { Route = "GET /cdn/renders/", DropResponseAfterBytes = 5_000, Times = 2 });
+        var result = await ConvertAsync(emu);
+        Assert.InRange((await Media.ProbeAsync(result.Output.FullName)).Duration, 2.8, 3.2);
+    }
+
+    [Fact]
+    public async Task A_token_that_expires_in_the_middle_of_a_batch_is_renewed_once_and_the_batch_goes_on()
+    {
+        await using var emu = await Emulators.StartAsync(o => o.AnonymousCredits = 10_000);
+        using var client = _env.Client(emu);
+        var requests = await Requests(4);
+        var observer = new Recorder { OnCompleted = i => { if (i == 0) emu.Store.ExpireAllTokens(); } };
+        await new BatchRunner(Job(client).RunAsync, throttle: 1).RunAsync(requests, observer, CancellationToken.None);
+        Assert.Equal(4, observer.Done.Count);
+        Assert.Equal(2, emu.Store.AnonymousTokensIssued);
+    }
+
+    [Fact]
+    public async Task Running_out_of_credits_stops_new_files_and_says_so_once()
+    {
+        await using var emu = await Emulators.StartAsync(o => o.AnonymousCredits = 100); // two edits of 50
+        using var client = _env.Client(emu);
+        var observer = new Recorder();
+        await new BatchRunner(Job(client).RunAsync, throttle: 1).RunAsync(await Requests(6), observer, CancellationToken.None);
+        Assert.Equal(2, observer.Done.Count);
+        var failure = Assert.Single(observer.Failures);
+        Assert.Equal(NemoErrorKind.InsufficientCredits, ((NemoApiException)failure.Error).Kind);
+        Assert.Contains("?bind=anon_", failure.Error.Message);
+        Assert.Equal(1, observer.NotStartedCalls);
+        Assert.Equal(new[] { 3, 4, 5 }, observer.Skipped);
+        Assert.Equal(3, emu.Store.SessionCount); // the files not started never touched the service
+    }
+
+    [Fact]
+    public async Task An_agent_that_only_sends_heartbeats_for_a_long_time_is_waited_for()
+    {
+        await using var emu = await Emulators.StartAsync(o => { o.AgentThinkTime = TimeSpan.FromSeconds(3); o.HeartbeatInterval = TimeSpan.FromMilliseconds(100); });
+        var working = 0;
+        await ConvertAsync(emu, progress: new SyncProgress<JobProgress>(p => { if (p.Status.StartsWith("Agent still working")) working++; }));
+        Assert.True(working >= 20, $"heartbeats shown as still working: {working}");
+    }
+
+    [Fact]
+    public async Task Malformed_and_unknown_events_are_skipped()
+    {
+        await using var emu = await Emulators.StartAsync();
+        emu.Faults.Add(new FaultRule { Route = "POST /run_sse", SseInject = new() { "{not json", "{\"type\":\"mystery\"}", "[1,2,3]", "" } });
+        await ConvertAsync(emu);
+    }
+
+    [Fact]
+    public async Task An_error_event_is_an_agent_error_that_says_what_the_agent_said()
+    {
+        await using var emu = await Emulators.StartAsync();
+        emu.Faults.Add(new FaultRule { Route = "POST /run_sse", SseInject = new() { "{\"error\":\"model overloaded\"}" }, SseEndAfterInject = true });
+        var ex = await Assert.ThrowsAsync<NemoApiException>(() => ConvertAsync(emu));
+        Assert.Equal(NemoErrorKind.AgentError, ex.Kind);
+        Assert.Contains("model overloaded", ex.Message);
+        Assert.Empty(Directory.GetFiles(_env.WorkDirectory));
+    }
+
+    [Fact]
+    public async Task A_stream_that_ends_with_no_text_is_reported_from_the_state()
+    {
+        await using var emu = await Emulators.StartAsync(o => o.SilentReplyRate = 1);
+        var result = await ConvertAsync(emu);
+        Assert.Contains("Timeline (1 track): Audio:", result.AgentSummary);
+    }
+
+    [Theory]
+    [InlineData(JobStage.Uploading)]
+    [InlineData(JobStage.AgentWorking)]
+    [InlineData(JobStage.Rendering)]
+    [InlineData(JobStage.Downloading)]
+    public async Task Cancelling_at_any_stage_leaves_no_file_and_cancels_a_started_render(JobStage stage)
+    {
+        await using var emu = await Emulators.StartAsync(o => { o.MinRenderTime = TimeSpan.FromSeconds(1); o.AgentThinkTime = TimeSpan.FromSeconds(1); });
+        if (stage == JobStage.Downloading) emu.Faults.Add(new FaultRule { Route = "GET /cdn/renders/", DelayMs = 3000 });
+        using var cts = new CancellationTokenSource();
+        // For the render, cancel once it exists on the server (the poller's first report), not before it is submitted.
+        var progress = new SyncProgress<JobProgress>(p => { if (p.Stage == stage && (stage != JobStage.Rendering || p.Percent > 0)) cts.Cancel(); });
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => ConvertAsync(emu, progress: progress, ct: cts.Token));
+        Assert.Empty(Directory.GetFiles(_env.WorkDirectory));
+        if (stage == JobStage.Rendering) Assert.Equal(1, emu.Store.RenderCancels);
+    }
+
+    private async Task<List<MediaJobRequest>> Requests(int n)
+    {
+        var clip = await Media.ClipAsync(".mp4", seconds: 2);
+        return Enumerable.Range(0, n).Select(i =>
+        {
+            var input = _env.PathIn($"in{i}.mp4");
+            File.Copy(clip, input, overwrite: true);
+            return (MediaJobRequest)new Mp3Request(input, Path.ChangeExtension(input, ".mp3"), 128);
+        }).ToList();
+    }
+
+    internal sealed class Recorder : IBatchObserver
+    {
+        public ConcurrentBag<int> Done { get; } = new();
+        public ConcurrentBag<(int Index, Exception Error)> Failures { get; } = new();
+        public List<int> Skipped { get; } = new();
+        public int NotStartedCalls;
+        public Action<int>? OnCompleted { get; init; }
+        public void Started(int index) { }
+        public void Progress(int index, JobProgress progress) { }
+        public void Completed(int index, JobResult result) { Done.Add(index); OnCompleted?.Invoke(index); }
+        public void Failed(int index, Exception error) => Failures.Add((index, error));
+        public void NotStarted(IReadOnlyList<int> indexes, string reason) { Interlocked.Increment(ref NotStartedCalls); lock (Skipped) Skipped.AddRange(indexes); }
+    }
+}
