@@ -2,19 +2,12 @@
 
 BeforeAll {
     . (Join-Path $PSScriptRoot 'TestHelpers.ps1')
-    $script:Emulator = Start-NemoEmulator
-    $script:SavedEnv = @{ NEMO_API_URL = $env:NEMO_API_URL; NEMO_TOKEN = $env:NEMO_TOKEN; NEMO_CONFIG_DIR = $env:NEMO_CONFIG_DIR }
-    $env:NEMO_API_URL = $Emulator.BaseUri
-    $env:NEMO_TOKEN = $null
-    $env:NEMO_CONFIG_DIR = Join-Path $TestDrive 'config'
-    Import-Module (Get-NemoModuleManifest) -Force
+    $script:Run = Initialize-NemoTestRun -ConfigRoot $TestDrive
+    $script:Emulator = $Run.Emulator
 }
 
 AfterAll {
-    Disconnect-Nemo -ErrorAction SilentlyContinue
-    Remove-Module NemoVideo -ErrorAction SilentlyContinue
-    foreach ($name in $SavedEnv.Keys) { Set-Item "env:$name" $SavedEnv[$name] -ErrorAction SilentlyContinue }
-    Stop-NemoEmulator $Emulator
+    Complete-NemoTestRun $Run
 }
 
 Describe 'The module' {

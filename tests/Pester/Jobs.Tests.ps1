@@ -6,21 +6,14 @@ BeforeDiscovery {
 
 BeforeAll {
     . (Join-Path $PSScriptRoot 'TestHelpers.ps1')
-    $script:Emulator = Start-NemoEmulator -ArgumentList @('--anonymous-credits', '100000')
-    $script:SavedEnv = @{ NEMO_API_URL = $env:NEMO_API_URL; NEMO_TOKEN = $env:NEMO_TOKEN; NEMO_CONFIG_DIR = $env:NEMO_CONFIG_DIR }
-    $env:NEMO_API_URL = $Emulator.BaseUri
-    $env:NEMO_TOKEN = $null
-    $env:NEMO_CONFIG_DIR = Join-Path $TestDrive 'config'
-    Import-Module (Get-NemoModuleManifest) -Force
+    $script:Run = Initialize-NemoTestRun -ConfigRoot $TestDrive -EmulatorArguments @('--anonymous-credits', '100000')
+    $script:Emulator = $Run.Emulator
     Connect-Nemo
     $script:Clip = if (Test-Ffmpeg) { New-TestClip -Path (Join-Path $TestDrive 'source.mp4') -Seconds 3 }
 }
 
 AfterAll {
-    Disconnect-Nemo -ErrorAction SilentlyContinue
-    Remove-Module NemoVideo -ErrorAction SilentlyContinue
-    foreach ($name in $SavedEnv.Keys) { Set-Item "env:$name" $SavedEnv[$name] -ErrorAction SilentlyContinue }
-    Stop-NemoEmulator $Emulator
+    Complete-NemoTestRun $Run
 }
 
 Describe 'ConvertTo-NemoMp3' -Skip:$NoFfmpeg {

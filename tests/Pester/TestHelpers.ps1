@@ -83,3 +83,27 @@ function Get-StreamInfo {
 }
 
 function Test-Ffmpeg { [bool](Get-Command ffmpeg -ErrorAction SilentlyContinue) -and [bool](Get-Command ffprobe -ErrorAction SilentlyContinue) }
+
+function Initialize-NemoTestRun {
+    <#
+    Starts an emulator, points the module at it with a private config folder under $TestDrive, imports the
+    built module; returns what Complete-NemoTestRun needs to undo it all.
+    #>
+    param([string] $ConfigRoot, [string[]] $EmulatorArguments = @())
+    $emulator = Start-NemoEmulator -ArgumentList $EmulatorArguments
+    $saved = @{ NEMO_API_URL = $env:NEMO_API_URL; NEMO_TOKEN = $env:NEMO_TOKEN; NEMO_CONFIG_DIR = $env:NEMO_CONFIG_DIR }
+    $env:NEMO_API_URL = $emulator.BaseUri
+    $env:NEMO_TOKEN = $null
+    $env:NEMO_CONFIG_DIR = Join-Path $ConfigRoot 'config'
+    Import-Module (Get-NemoModuleManifest) -Force -Global
+    [pscustomobject]@{ Emulator = $emulator; SavedEnv = $saved }
+}
+
+function Complete-NemoTestRun {
+    param($Run)
+    if ($null -eq $Run) { return }
+    if (Get-Command Disconnect-Nemo -ErrorAction SilentlyContinue) { Disconnect-Nemo -ErrorAction SilentlyContinue }
+    Remove-Module NemoVideo -ErrorAction SilentlyContinue
+    foreach ($name in $Run.SavedEnv.Keys) { Set-Item "env:$name" $Run.SavedEnv[$name] -ErrorAction SilentlyContinue }
+    Stop-NemoEmulator $Run.Emulator
+}

@@ -8,18 +8,8 @@ namespace NemoVideo.PowerShell.Cmdlets;
 /// </summary>
 [Cmdlet(VerbsCommon.Get, "NemoRender")]
 [OutputType(typeof(RenderJob))]
-public sealed class GetNemoRenderCommand : NemoCmdlet
+public sealed class GetNemoRenderCommand : RenderCmdlet
 {
-    /// <summary>Render ids (render_…); bound from the Id or RenderId of piped objects.</summary>
-    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
-    [Alias("RenderId")]
-    [ValidateNotNullOrEmpty]
-    public string[]? Id { get; set; }
-
-    /// <summary>The connection to use; the current one by default.</summary>
-    [Parameter]
-    public NemoConnection? Session { get; set; }
-
     protected override void ProcessRecord()
     {
         var connection = Session ?? GetConnection();

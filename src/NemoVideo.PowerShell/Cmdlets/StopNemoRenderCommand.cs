@@ -8,18 +8,8 @@ namespace NemoVideo.PowerShell.Cmdlets;
 /// </summary>
 [Cmdlet(VerbsLifecycle.Stop, "NemoRender", SupportsShouldProcess = true)]
 [OutputType(typeof(RenderJob))]
-public sealed class StopNemoRenderCommand : NemoCmdlet
+public sealed class StopNemoRenderCommand : RenderCmdlet
 {
-    /// <summary>Render ids (render_…); bound from the Id or RenderId of piped objects.</summary>
-    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
-    [Alias("RenderId")]
-    [ValidateNotNullOrEmpty]
-    public string[]? Id { get; set; }
-
-    /// <summary>The connection to use; the current one by default.</summary>
-    [Parameter]
-    public NemoConnection? Session { get; set; }
-
     /// <summary>Write the cancelled render to the pipeline.</summary>
     [Parameter]
     public SwitchParameter PassThru { get; set; }

@@ -10,7 +10,7 @@ public class RenderTests : IDisposable
     private readonly TestEnvironment _env = new();
     public void Dispose() => _env.Dispose();
 
-    private static PollSchedule Fast => new() { First = TimeSpan.FromMilliseconds(50), Min = TimeSpan.FromMilliseconds(20), Max = TimeSpan.FromMilliseconds(200) };
+    private static PollSchedule Fast => FastJobs.Schedule;
 
     [Theory]
     [InlineData(RenderShape.Data)]

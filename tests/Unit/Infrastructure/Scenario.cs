@@ -1,8 +1,20 @@
 using NemoVideo.Agent;
 using NemoVideo.Api;
 using NemoVideo.Emulator;
+using NemoVideo.Jobs;
 
 namespace NemoVideo.Tests.Infrastructure;
+
+/// <summary>Cloud jobs with polling and state waits shortened for tests.</summary>
+public static class FastJobs
+{
+    public static PollSchedule Schedule => new() { First = TimeSpan.FromMilliseconds(50), Min = TimeSpan.FromMilliseconds(20), Max = TimeSpan.FromMilliseconds(250) };
+
+    public static CloudJob Cloud(NemoApiClient client) => new(client, Schedule)
+    {
+        StateRetryDelays = new[] { TimeSpan.FromMilliseconds(100), TimeSpan.FromMilliseconds(200) },
+    };
+}
 
 /// <summary>A session with a clip uploaded and the agent asked: the usual start of a render test.</summary>
 public static class Scenario

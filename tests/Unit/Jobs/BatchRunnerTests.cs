@@ -94,7 +94,7 @@ public class BatchRunnerTests : IDisposable
         using var client = _env.Client(emu);
         var clip = await Media.ClipAsync(".mp4", seconds: 2);
         var inputs = Enumerable.Range(0, 6).Select(i => { var p = _env.PathIn($"in {i}.mp4"); File.Copy(clip, p); return p; }).ToList();
-        var job = new CloudJob(client, new PollSchedule { First = TimeSpan.FromMilliseconds(50), Max = TimeSpan.FromMilliseconds(200), Min = TimeSpan.FromMilliseconds(20) });
+        var job = FastJobs.Cloud(client);
         var rec = new Recorder();
         await new BatchRunner((r, p, ct) => job.RunAsync(r, p, ct), throttle: 3)
             .RunAsync(inputs.Select(i => (MediaJobRequest)new Mp3Request(i, Path.ChangeExtension(i, ".mp3"), 128)).ToList(), rec, CancellationToken.None);

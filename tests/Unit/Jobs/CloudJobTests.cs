@@ -12,10 +12,7 @@ public class CloudJobTests : IDisposable
     private readonly TestEnvironment _env = new();
     public void Dispose() => _env.Dispose();
 
-    private static CloudJob Job(NemoApiClient client) => new(client, new PollSchedule { First = TimeSpan.FromMilliseconds(50), Min = TimeSpan.FromMilliseconds(20), Max = TimeSpan.FromMilliseconds(250) })
-    {
-        StateRetryDelays = new[] { TimeSpan.FromMilliseconds(50) },
-    };
+    private static CloudJob Job(NemoApiClient client) => FastJobs.Cloud(client);
 
     [Theory]
     [InlineData(".mkv", 320, SseShape.Simple)]

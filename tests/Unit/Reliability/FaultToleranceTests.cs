@@ -14,10 +14,7 @@ public class FaultToleranceTests : IDisposable
     private readonly TestEnvironment _env = new();
     public void Dispose() => _env.Dispose();
 
-    internal static CloudJob Job(NemoApiClient client) => new(client, new PollSchedule { First = TimeSpan.FromMilliseconds(50), Min = TimeSpan.FromMilliseconds(20), Max = TimeSpan.FromMilliseconds(250) })
-    {
-        StateRetryDelays = new[] { TimeSpan.FromMilliseconds(100), TimeSpan.FromMilliseconds(200) },
-    };
+    internal static CloudJob Job(NemoApiClient client) => FastJobs.Cloud(client);
 
     private async Task<JobResult> ConvertAsync(EmulatorServer emu, NemoApiClient? client = null, string name = "out.mp3", IProgress<JobProgress>? progress = null, CancellationToken ct = default)
     {

@@ -20,7 +20,7 @@ public class SecurityTests : IDisposable
         using var client = _env.Client(emu);
         var (session, state) = await Scenario.PreparedAsync(client);
         var job = await client.SubmitRenderAsync(session.SessionId, state.Draft, "mp3");
-        var done = await new RenderPoller(client, new PollSchedule { First = TimeSpan.FromMilliseconds(50), Min = TimeSpan.FromMilliseconds(20) }).WaitAsync(job, TimeSpan.FromMinutes(1));
+        var done = await new RenderPoller(client, FastJobs.Schedule).WaitAsync(job, TimeSpan.FromMinutes(1));
         // The CDN refuses, so the API's own download is used; the API redirects to "localhost", another host name.
         var elsewhere = new UriBuilder(done.OutputUrl!) { Host = "localhost" }.Uri;
         emu.Faults.Add(new FaultRule { Route = "GET /cdn/renders/", Status = 403 },
@@ -60,7 +60,7 @@ public class SecurityTests : IDisposable
         // A draft whose title tries to climb out of the folder: the CDN name then carries it.
         var draft = System.Text.Json.JsonDocument.Parse(state.Draft.GetRawText().Replace("\"title\":\"clip-3-360-1\"", "\"title\":\"../../escape\"")).RootElement;
         var target = _env.PathIn("chosen.mp3");
-        var (_, file) = await new ExportJob(client, new PollSchedule { First = TimeSpan.FromMilliseconds(50), Min = TimeSpan.FromMilliseconds(20) })
+        var (_, file) = await new ExportJob(client, FastJobs.Schedule)
             .RunAsync(new ExportRequest(session.SessionId, draft, target) { Format = "mp3" });
         Assert.Equal(target, file.FullName);
         Assert.Equal(new[] { target }, Directory.GetFiles(_env.WorkDirectory));
