@@ -79,7 +79,10 @@ internal static class Envelope
             },
         };
         var text = string.IsNullOrWhiteSpace(message) ? DefaultMessage(kind, status) : message!.Trim();
-        return new NemoApiException(kind, text, code, n == 0 ? null : status, retryAfter: retryAfter);
+        var advice = kind == NemoErrorKind.RateLimited && retryAfter > TimeSpan.FromMinutes(1)
+            ? $"The service asks to wait {Math.Ceiling(retryAfter.Value.TotalMinutes):0} minutes; try again then, or set NEMO_TOKEN to a token of your own."
+            : null;
+        return new NemoApiException(kind, text, code, n == 0 ? null : status, advice, retryAfter: retryAfter);
     }
 
     private static string DefaultMessage(NemoErrorKind kind, HttpStatusCode status) => kind switch

@@ -24,7 +24,8 @@ public static class NemoResilience
                 UseJitter = true,
                 Delay = settings.BaseDelay,
                 MaxDelay = settings.MaxDelay,
-                ShouldHandle = new PredicateBuilder().Handle<NemoApiException>(ex => ex.IsTransient),
+                // A server that asks for a longer wait than MaxDelay (an hourly quota) gets an error, not a sleeping script.
+                ShouldHandle = new PredicateBuilder().Handle<NemoApiException>(ex => ex.IsTransient && !(ex.RetryAfter > settings.MaxDelay)),
                 DelayGenerator = args =>
                 {
                     if (args.Outcome.Exception is NemoApiException ex)

@@ -113,11 +113,15 @@ public class TokenProviderTests : IDisposable
     public async Task The_anonymous_rate_limit_per_address_is_a_429()
     {
         await using var emu = await Emulators.StartAsync(o => o.AnonymousTokensPerAddressPerHour = 2);
-        using var client = _env.Client(emu, configure: o => o.Retry = TestEnvironment.FastRetry(retries: 0));
+        using var client = _env.Client(emu); // retries on, but an hour's Retry-After is not slept through
         await client.FetchAnonymousTokenAsync(Guid.NewGuid().ToString());
         await client.FetchAnonymousTokenAsync(Guid.NewGuid().ToString());
+        var watch = System.Diagnostics.Stopwatch.StartNew();
         var ex = await Assert.ThrowsAsync<NemoApiException>(() => client.FetchAnonymousTokenAsync(Guid.NewGuid().ToString()));
         Assert.Equal(NemoErrorKind.RateLimited, ex.Kind);
         Assert.Equal(TimeSpan.FromHours(1), ex.RetryAfter);
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(5));
+        Assert.Contains("60 minutes", ex.Advice);
+        Assert.Equal(3, emu.Store.RequestLog.Count(r => r.Path == "/api/auth/anonymous-token")); // asked once, not again
     }
 }
