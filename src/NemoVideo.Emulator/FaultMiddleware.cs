@@ -50,9 +50,9 @@ internal sealed class FaultMiddleware
         }
         if (rule.SseInject != null) context.Items[SseInjection] = rule;
         if (rule.DropRequestAfterBytes is long inLimit)
-            context.Request.Body = new CuttingStream(context.Request.Body, inLimit, () => Abort(context), reading: true);
+            context.Request.Body = new CuttingStream(context.Request.Body, inLimit, () => Abort(context), reading: true, rule.StallMs);
         if (rule.DropResponseAfterBytes is long outLimit)
-            context.Response.Body = new CuttingStream(context.Response.Body, outLimit, () => Abort(context), reading: false);
+            context.Response.Body = new CuttingStream(context.Response.Body, outLimit, () => Abort(context), reading: false, rule.StallMs);
         try
         {
             await _next(context);
@@ -76,26 +76,38 @@ internal sealed class ConnectionCutException : IOException
     public ConnectionCutException() : base("connection cut by the fault plan") { }
 }
 
-/// <summary>Passes bytes through until the limit, then cuts the connection.</summary>
+/// <summary>Passes bytes through until the limit, then cuts the connection — or, with a stall, pauses there once.</summary>
 internal sealed class CuttingStream : Stream
 {
     private readonly Stream _inner;
-    private readonly long _limit;
+    private long _limit;
     private readonly Action _cut;
     private readonly bool _reading;
+    private int? _stallMs;
     private long _count;
 
-    public CuttingStream(Stream inner, long limit, Action cut, bool reading)
+    public CuttingStream(Stream inner, long limit, Action cut, bool reading, int? stallMs = null)
     {
         _inner = inner;
         _limit = limit;
         _cut = cut;
         _reading = reading;
+        _stallMs = stallMs;
+    }
+
+    /// <summary>At the limit: stall once (then pass everything), or cut.</summary>
+    private async Task<bool> StallInsteadOfCutAsync(CancellationToken ct)
+    {
+        if (_stallMs is not int ms) return false;
+        _stallMs = null;
+        await Task.Delay(ms, ct);
+        _limit = long.MaxValue;
+        return true;
     }
 
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken ct = default)
     {
-        if (_count >= _limit) { _cut(); throw new ConnectionCutException(); }
+        if (_count >= _limit && !await StallInsteadOfCutAsync(ct)) { _cut(); throw new ConnectionCutException(); }
         var allowed = (int)Math.Min(buffer.Length, _limit - _count);
         var n = await _inner.ReadAsync(buffer.Slice(0, allowed), ct);
         _count += n;
@@ -111,6 +123,12 @@ internal sealed class CuttingStream : Stream
         if (allowed < buffer.Length)
         {
             await _inner.FlushAsync(ct);
+            if (await StallInsteadOfCutAsync(ct))
+            {
+                await _inner.WriteAsync(buffer.Slice(allowed), ct);
+                _count += buffer.Length - allowed;
+                return;
+            }
             await Task.Delay(50, ct); // let the bytes leave before the reset
             _cut();
             throw new ConnectionCutException();

@@ -29,6 +29,8 @@ public sealed class FaultRule
     public long? DropResponseAfterBytes { get; set; }
     /// <summary>Cut the connection after reading this many request bytes.</summary>
     public long? DropRequestAfterBytes { get; set; }
+    /// <summary>With DropRequestAfterBytes / DropResponseAfterBytes: pause this long there instead of cutting (a stall).</summary>
+    public int? StallMs { get; set; }
     /// <summary>With a 3xx <see cref="Status"/>: where to redirect.</summary>
     public string? Location { get; set; }
     /// <summary>For /run_sse: raw data payloads sent first (malformed JSON, error events, unknown shapes).</summary>

@@ -46,26 +46,35 @@ public sealed partial class NemoApiClient
         var files = paths.Select(p => MediaRules.CheckUpload(p)).ToArray();
         var total = files.Sum(f => f.Length);
         var path = "api/upload-video/nemo_agent/me/" + Uri.EscapeDataString(sessionId);
-        var reply = await WithTokenAsync((t, c) =>
+        var reply = await WithTokenAsync(async (t, c) =>
         {
             var counter = new ByteCounter(progress, total);
             counter.Reset(); // a retry starts the count again
-            return CallOnceAsync(HttpMethod.Post, path, t, () =>
+            // An upload that stops moving is cut and retried, rather than waiting out the whole upload's time limit.
+            using var watchdog = new IdleWatchdog(() => counter.Bytes, total, Options.TransferIdleTimeout, c);
+            try
             {
-                var form = new MultipartFormDataContent("nemo-" + Guid.NewGuid().ToString("N"));
-                foreach (var f in files)
+                return await CallOnceAsync(HttpMethod.Post, path, t, () =>
                 {
-                    var part = new FileStreamContent(f.FullName, MediaRules.ContentTypeOf(f.Name), counter, c);
-                    part.Headers.ContentDisposition = new ContentDispositionHeaderValue("form-data")
+                    var form = new MultipartFormDataContent("nemo-" + Guid.NewGuid().ToString("N"));
+                    foreach (var f in files)
                     {
-                        Name = "\"files\"",
-                        FileName = "\"" + f.Name.Replace("\"", "'") + "\"",
-                        FileNameStar = f.Name,
-                    };
-                    form.Add(part);
-                }
-                return form;
-            }, c, timeout: TransferTimeout(total));
+                        var part = new FileStreamContent(f.FullName, MediaRules.ContentTypeOf(f.Name), counter, watchdog.Token);
+                        part.Headers.ContentDisposition = new ContentDispositionHeaderValue("form-data")
+                        {
+                            Name = "\"files\"",
+                            FileName = "\"" + f.Name.Replace("\"", "'") + "\"",
+                            FileNameStar = f.Name,
+                        };
+                        form.Add(part);
+                    }
+                    return form;
+                }, watchdog.Token, timeout: TransferTimeout(total)).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (watchdog.Stalled && !c.IsCancellationRequested)
+            {
+                throw new NemoApiException(NemoErrorKind.ServerError, $"The upload stalled: nothing moved for {Options.TransferIdleTimeout.TotalSeconds:0} s");
+            }
         }, ct).ConfigureAwait(false);
         return ParseUpload(reply, sessionId);
     }

@@ -86,15 +86,8 @@ public sealed partial class NemoApiClient
             var counter = new ByteCounter(progress, expected);
             counter.Reset();
             using var source = await response.Content.ReadAsStreamAsync().ConfigureAwait(false);
-            // One watchdog instead of a timer reset per read: cancels when a whole period passes without a byte.
-            using var idle = CancellationTokenSource.CreateLinkedTokenSource(ct);
             var moved = new long[1];
-            var seen = -1L;
-            using var watchdog = new Timer(_ =>
-            {
-                var now = Interlocked.Read(ref moved[0]);
-                if (now == Interlocked.Exchange(ref seen, now)) idle.Cancel();
-            }, null, Options.TransferIdleTimeout, Options.TransferIdleTimeout);
+            using var watchdog = new IdleWatchdog(() => Interlocked.Read(ref moved[0]), null, Options.TransferIdleTimeout, ct);
             try
             {
                 // Large reads and plain (not overlapped) file writes: on Linux overlapped file I/O only adds thread hops.
@@ -106,7 +99,7 @@ public sealed partial class NemoApiClient
                     var filled = 0;
                     while (filled < buffer.Length)
                     {
-                        var read = await ReadNetworkAsync(source, buffer, filled, buffer.Length - filled, idle.Token).ConfigureAwait(false);
+                        var read = await ReadNetworkAsync(source, buffer, filled, buffer.Length - filled, watchdog.Token).ConfigureAwait(false);
                         if (read == 0) break;
                         filled += read;
                         Interlocked.Add(ref moved[0], read);

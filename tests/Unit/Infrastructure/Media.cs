@@ -50,6 +50,14 @@ public static class Media
             "-metadata:s:a:0", "language=eng", "-metadata:s:a:1", "language=ger", path,
         });
 
+    /// <summary>About 40 MB of uncompressed video with a tone: more than the socket buffers can swallow.</summary>
+    public static Task<string> LargeClipAsync() =>
+        MakeAsync("large-raw.mkv", path => new List<string>
+        {
+            "-f", "lavfi", "-i", "testsrc2=size=320x240:rate=25", "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=44100",
+            "-t", "15", "-c:v", "rawvideo", "-pix_fmt", "yuv420p", "-c:a", "pcm_s16le", path,
+        });
+
     /// <summary>A video with no audio at all.</summary>
     public static Task<string> SilentClipAsync() =>
         MakeAsync("silent.mp4", path => new List<string> { "-f", "lavfi", "-i", "testsrc2=size=320x240:rate=15", "-t", "2", "-c:v", "libx264", "-preset", "ultrafast", path });

@@ -199,3 +199,29 @@ public class FaultToleranceTests : IDisposable
         public void NotStarted(IReadOnlyList<int> indexes, string reason) { Interlocked.Increment(ref NotStartedCalls); lock (Skipped) Skipped.AddRange(indexes); }
     }
 }
+
+public class StallTests : IDisposable
+{
+    private readonly TestEnvironment _env = new();
+    public void Dispose() => _env.Dispose();
+
+    [Theory]
+    [InlineData("POST /api/upload-video/", true)]
+    [InlineData("GET /cdn/renders/", false)]
+    public async Task A_transfer_that_stops_moving_is_cut_after_the_idle_time_and_retried(string route, bool request)
+    {
+        await using var emu = await Emulators.StartAsync();
+        var rule = new FaultRule { Route = route, StallMs = 10_000 };
+        if (request) rule.DropRequestAfterBytes = 64 * 1024; else rule.DropResponseAfterBytes = 4096;
+        emu.Faults.Add(rule);
+        var trace = new List<string>();
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        using var client = _env.Client(emu, configure: o => { o.TransferIdleTimeout = TimeSpan.FromSeconds(1); o.Trace = r => { lock (trace) trace.Add($"{clock.Elapsed.TotalSeconds:0.0} {r}"); }; });
+        var clip = request ? await Media.LargeClipAsync() : await Media.ClipAsync(".mp4", seconds: 10); // larger than the socket buffers can swallow
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        var result = await FaultToleranceTests.Job(client).RunAsync(new Mp3Request(clip, _env.PathIn("s.mp3"), 128));
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(8), $"took {watch.Elapsed}: the 10 s stall was waited out instead of cut after 1 s\n" + string.Join("\n", trace));
+        Assert.Equal("mp3", (await Media.ProbeAsync(result.Output.FullName)).Audio.Codec);
+        Assert.Equal(1, emu.Faults.Fired);
+    }
+}
