@@ -32,20 +32,26 @@ public static class MediaRules
     /// <summary>Throws the error the service would give, without asking it: missing, a folder, wrong type, empty, too large.</summary>
     public static FileInfo CheckUpload(string path, IReadOnlyCollection<string>? allowedExtensions = null)
     {
+        var file = CheckFile(path, allowedExtensions ?? VideoExtensions.Concat(ImageExtensions).Concat(AudioExtensions).ToArray());
+        if (file.Length == 0)
+            throw new NemoApiException(NemoErrorKind.InvalidRequest, $"'{file.Name}' is empty (0 bytes)", advice: "Check that the recording finished writing.");
+        if (file.Length > MaxUploadBytes)
+            throw new NemoApiException(NemoErrorKind.FileTooLarge, $"'{file.Name}' is {file.Length / (1024.0 * 1024):0} MB, over the 500 MB limit");
+        return file;
+    }
+
+    /// <summary>An existing file (not a folder) of one of the <paramref name="allowedExtensions"/>; the checks every engine makes.</summary>
+    public static FileInfo CheckFile(string path, IReadOnlyCollection<string> allowedExtensions)
+    {
         if (Directory.Exists(path))
             throw new NemoApiException(NemoErrorKind.InvalidRequest, $"'{path}' is a folder, not a file", advice: "Give a file, or pipe the folder's files: Get-ChildItem <folder> -File | ...");
         var file = new FileInfo(path);
         if (!file.Exists)
             throw new NemoApiException(NemoErrorKind.InvalidRequest, $"'{path}' does not exist", advice: "Check the path.");
         var ext = file.Extension.ToLowerInvariant();
-        var allowed = allowedExtensions ?? VideoExtensions.Concat(ImageExtensions).Concat(AudioExtensions).ToArray();
-        if (!allowed.Contains(ext))
+        if (!allowedExtensions.Contains(ext))
             throw new NemoApiException(NemoErrorKind.UnsupportedFile, $"'{file.Name}' is not a supported file type ({(ext.Length == 0 ? "no extension" : ext)})",
-                advice: $"Accepted here: {string.Join(" ", allowed.Select(e => e.TrimStart('.')))}.");
-        if (file.Length == 0)
-            throw new NemoApiException(NemoErrorKind.InvalidRequest, $"'{file.Name}' is empty (0 bytes)", advice: "Check that the recording finished writing.");
-        if (file.Length > MaxUploadBytes)
-            throw new NemoApiException(NemoErrorKind.FileTooLarge, $"'{file.Name}' is {file.Length / (1024.0 * 1024):0} MB, over the 500 MB limit");
+                advice: $"Accepted here: {string.Join(" ", allowedExtensions.Select(e => e.TrimStart('.')))}.");
         return file;
     }
 }

@@ -17,7 +17,8 @@ public sealed class LocalJob
 
     public async Task<JobResult> RunAsync(MediaJobRequest request, IProgress<JobProgress>? progress = null, CancellationToken ct = default)
     {
-        var source = CheckSource(request);
+        // The cloud's checks but the upload limits: an empty file is ffprobe's to report, and size does not matter here.
+        var source = MediaRules.CheckFile(request.SourcePath, request.AcceptedExtensions);
         var target = Path.GetFullPath(request.OutputPath);
         OutputPaths.CheckWritable(target, request.Overwrite);
 
@@ -83,19 +84,6 @@ public sealed class LocalJob
         cts.Cancel();
         try { await run.ConfigureAwait(false); }
         catch (OperationCanceledException) { }
-    }
-
-    /// <summary>The same checks as the cloud makes, except the 500 MB upload limit, which does not apply here.</summary>
-    private static FileInfo CheckSource(MediaJobRequest request)
-    {
-        if (Directory.Exists(request.SourcePath))
-            throw new NemoApiException(NemoErrorKind.InvalidRequest, $"'{request.SourcePath}' is a folder, not a file", advice: "Give a file, or pipe the folder's files: Get-ChildItem <folder> -File | ...");
-        var file = new FileInfo(request.SourcePath);
-        if (!file.Exists) throw new NemoApiException(NemoErrorKind.InvalidRequest, $"'{request.SourcePath}' does not exist", advice: "Check the path.");
-        if (!request.AcceptedExtensions.Contains(file.Extension.ToLowerInvariant()))
-            throw new NemoApiException(NemoErrorKind.UnsupportedFile, $"'{file.Name}' is not a supported file type ({(file.Extension.Length == 0 ? "no extension" : file.Extension)})",
-                advice: $"Accepted here: {string.Join(" ", request.AcceptedExtensions.Select(e => e.TrimStart('.')))}.");
-        return file;
     }
 
     /// <summary>Creates the temporary output now, so an unwritable folder is reported before any encoding.</summary>
