@@ -30,9 +30,13 @@ public static class LocalPlans
     internal static IReadOnlyList<string>? SpeculativeCopy(Mp3Request r, string source, string output) =>
         r.BitrateSpecified || r.VbrQuality is not null || r.AudioLanguage is not null ? null : CopyArgs(source, (r.AudioTrack ?? 1) - 1, output);
 
-    private static List<string> CopyArgs(string source, int typeIndex, string output)
+    private static List<string> CopyArgs(string source, int typeIndex, string output) => Mp3Args(source, typeIndex, new[] { "-c:a", "copy" }, output);
+
+    /// <summary>One audio track to an MP3 file; title, artist and the rest go over into ID3v2.3 tags, which every player reads.</summary>
+    private static List<string> Mp3Args(string source, int typeIndex, IEnumerable<string> codec, string output)
     {
-        var args = new List<string>(Common) { "-i", source, "-map", "0:a:" + typeIndex.ToString(CultureInfo.InvariantCulture), "-vn", "-sn", "-dn", "-c:a", "copy" };
+        var args = new List<string>(Common) { "-i", source, "-map", "0:a:" + typeIndex.ToString(CultureInfo.InvariantCulture), "-vn", "-sn", "-dn" };
+        args.AddRange(codec);
         args.AddRange(new[] { "-map_metadata", "0", "-id3v2_version", "3", "-f", "mp3", output });
         return args;
     }
@@ -42,12 +46,10 @@ public static class LocalPlans
         var audio = PickAudio(r, info);
         var copy = audio.Codec == "mp3" && !r.BitrateSpecified && r.VbrQuality is null;
         if (copy) return new LocalPlan(new[] { CopyArgs(info.Path, audio.TypeIndex, output) }, (int?)(audio.BitRate / 1000), true);
-        var args = new List<string>(Common) { "-i", info.Path, "-map", "0:a:" + audio.TypeIndex.ToString(CultureInfo.InvariantCulture), "-vn", "-sn", "-dn" };
-        if (r.VbrQuality is int q) args.AddRange(new[] { "-c:a", "libmp3lame", "-q:a", q.ToString(CultureInfo.InvariantCulture) });
-        else args.AddRange(new[] { "-c:a", "libmp3lame", "-b:a", r.BitrateKbps.ToString(CultureInfo.InvariantCulture) + "k" });
-        // Title, artist and the rest go over into ID3v2.3 tags, which every player reads.
-        args.AddRange(new[] { "-map_metadata", "0", "-id3v2_version", "3", "-f", "mp3", output });
-        return new LocalPlan(new[] { args }, r.VbrQuality is null ? r.BitrateKbps : null, false);
+        var codec = r.VbrQuality is int q
+            ? new[] { "-c:a", "libmp3lame", "-q:a", q.ToString(CultureInfo.InvariantCulture) }
+            : new[] { "-c:a", "libmp3lame", "-b:a", r.BitrateKbps.ToString(CultureInfo.InvariantCulture) + "k" };
+        return new LocalPlan(new[] { Mp3Args(info.Path, audio.TypeIndex, codec, output) }, r.VbrQuality is null ? r.BitrateKbps : null, false);
     }
 
     internal static LocalPlan Compress(CompressRequest r, MediaInfo info, string output, string passLog)
