@@ -42,6 +42,8 @@ public sealed class ErrorClassification
                 NemoErrorKind.DuplicateRender => "ResourceExists",
                 NemoErrorKind.Timeout => "OperationTimeout",
                 NemoErrorKind.InvalidRequest => "InvalidArgument",
+                NemoErrorKind.TokenRateLimited => "LimitsExceeded",
+                NemoErrorKind.WrongOutput => "InvalidResult",
                 _ => "NotSpecified",
             };
             return new ErrorClassification(category, "Nemo." + api.Kind, api.Message, string.IsNullOrEmpty(api.Advice) ? null : api.Advice);

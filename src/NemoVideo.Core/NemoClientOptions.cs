@@ -6,8 +6,12 @@ namespace NemoVideo;
 /// <summary>How a <see cref="Api.NemoApiClient"/> reaches the service and how hard it tries.</summary>
 public sealed class NemoClientOptions
 {
-    /// <summary>The X-Skill-Source every call carries.</summary>
-    public const string SkillSource = "nemovideo-powershell";
+    /// <summary>The X-Skill-Source of MP3 work, and of calls made outside a job: the seed skill "ffmpeg-video-to-mp3".</summary>
+    public const string Mp3Skill = "ffmpeg-video-to-mp3";
+    /// <summary>The X-Skill-Source of compression jobs: the seed skill "video-compressor-bitrate".</summary>
+    public const string CompressSkill = "video-compressor-bitrate";
+    /// <summary>The web app for workspace links, unless NEMO_WEB_URL says otherwise.</summary>
+    public static readonly Uri DefaultWebUri = new("https://nemovideo.com/");
     /// <summary>The production API.</summary>
     public static readonly Uri ProductionBaseUri = new("https://mega-api-prod.nemovideo.ai/");
 
@@ -15,14 +19,16 @@ public sealed class NemoClientOptions
     public Uri BaseUri { get; set; } = ProductionBaseUri;
     /// <summary>The X-Skill-Version header: the module version.</summary>
     public string SkillVersion { get; set; } = typeof(NemoClientOptions).Assembly.GetName().Version?.ToString(3) ?? "0.0.0";
-    /// <summary>The X-Skill-Platform header.</summary>
-    public string SkillPlatform { get; set; } = "powershell";
+    /// <summary>The X-Skill-Platform header; null for SKILL_SOURCE, else "unknown" (only clawhub, cursor and unknown are documented).</summary>
+    public string? SkillPlatform { get; set; }
     /// <summary>Allow plain http:// to a host that is not loopback (tokens would cross the network unencrypted).</summary>
     public bool AllowInsecureHttp { get; set; }
     /// <summary>How long one ordinary API call may take.</summary>
     public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(100);
     /// <summary>How long the agent's event stream may run (the API allows 15 minutes).</summary>
     public TimeSpan AgentTimeout { get; set; } = TimeSpan.FromMinutes(15);
+    /// <summary>How long the agent may send nothing but heartbeats before the turn counts as timed out (the skill: 10 minutes).</summary>
+    public TimeSpan AgentQuietTimeout { get; set; } = TimeSpan.FromMinutes(10);
     /// <summary>How long an upload or download may go without moving a byte.</summary>
     public TimeSpan TransferIdleTimeout { get; set; } = TimeSpan.FromSeconds(120);
     /// <summary>Retries of transient faults.</summary>

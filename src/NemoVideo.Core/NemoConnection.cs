@@ -57,21 +57,34 @@ public sealed class NemoConnection : IDisposable
     public string? TokenFingerprint => Client.Tokens.Current?.Fingerprint;
     public DateTimeOffset? TokenExpiresAt => Client.Tokens.Current?.ExpiresAt;
     public bool IsAnonymous => Client.Tokens.Current?.IsAnonymous ?? false;
-    /// <summary>The web workspace of the default session (no token in it).</summary>
-    public Uri? WorkspaceUri => Session?.GetWorkspaceUri(Client.Options.SkillVersion);
+    /// <summary>
+    /// A link that opens the default session's project in the web app (through a claim token; never the bearer
+    /// token), made when the session is; null when there is no session or the service gave no claim token.
+    /// </summary>
+    public Uri? WorkspaceUri { get; private set; }
 
     /// <summary>Makes sure there is a token, and a default session when asked.</summary>
     public async Task ConnectAsync(bool createSession, string taskName = "project", string language = "en", CancellationToken ct = default)
     {
         await Client.Tokens.GetAsync(ct).ConfigureAwait(false);
-        if (createSession) Session = await Client.CreateSessionAsync(taskName, language, ct).ConfigureAwait(false);
+        if (createSession) await NewSessionAsync(taskName, language, ct).ConfigureAwait(false);
     }
 
     /// <summary>Replaces the default session (after 1002, or when asked).</summary>
     public async Task<NemoSession> NewSessionAsync(string taskName = "project", string language = "en", CancellationToken ct = default)
     {
-        Session = await Client.CreateSessionAsync(taskName, language, ct).ConfigureAwait(false);
-        return Session;
+        var session = await Client.CreateSessionAsync(taskName, language, ct).ConfigureAwait(false);
+        Session = session;
+        WorkspaceUri = null;
+        try
+        {
+            WorkspaceUri = await Client.CreateWorkspaceLinkAsync(session, ct).ConfigureAwait(false);
+        }
+        catch (NemoApiException)
+        {
+            // The link is a convenience; a service without claim tokens still has a working session.
+        }
+        return session;
     }
 
     /// <summary>Sends the HTTP trace of this flow (and what it starts) to <paramref name="sink"/> until disposed.</summary>

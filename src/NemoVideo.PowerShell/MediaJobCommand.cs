@@ -176,11 +176,14 @@ public abstract class MediaJobCommand : NemoCmdlet
         public void Completed(int index, JobResult result) => _cmd.Post(() =>
         {
             foreach (var record in Bars.Finish(index)) _cmd.WriteProgress(record);
+            foreach (var warning in result.Warnings) _cmd.WriteWarning(warning);
             var output = PSObject.AsPSObject(result.Output);
             output.Properties.Add(new PSNoteProperty("Source", result.Source));
             output.Properties.Add(new PSNoteProperty("Duration", result.Duration));
+            output.Properties.Add(new PSNoteProperty("SourceDuration", result.SourceDuration));
             output.Properties.Add(new PSNoteProperty("SessionId", result.SessionId));
             output.Properties.Add(new PSNoteProperty("Engine", result.Engine));
+            output.Properties.Add(new PSNoteProperty("FinishedLocally", result.FinishedLocally));
             _cmd.Describe(output, result);
             _cmd.WriteObject(output);
         });
@@ -191,17 +194,18 @@ public abstract class MediaJobCommand : NemoCmdlet
             _cmd.WriteError(ToErrorRecord(error, new FileInfo(_requests[index].SourcePath)));
         });
 
-        public void NotStarted(IReadOnlyList<int> indexes, string reason) => _cmd.Post(() =>
+        public void NotStarted(IReadOnlyList<int> indexes, NemoVideo.Api.NemoApiException cause) => _cmd.Post(() =>
         {
             var files = indexes.Select(i => _requests[i].SourcePath).ToArray();
             foreach (var i in indexes) foreach (var record in Bars.Finish(i)) _cmd.WriteProgress(record);
-            _cmd.WriteError(new ErrorRecord(new InvalidOperationException($"{files.Length} file(s) were not started: {reason}"),
-                "Nemo.BatchStopped", ErrorCategory.QuotaExceeded, files)
+            var why = cause.Kind == NemoVideo.Api.NemoErrorKind.PlanRequired
+                ? "the service refused to export with this token (HTTP 402), and each would pay for an edit it could not export"
+                : "the account has no credits left";
+            var message = $"{files.Length} file(s) were not started because {why}: {string.Join(", ", files.Select(System.IO.Path.GetFileName))}";
+            _cmd.WriteError(new ErrorRecord(new InvalidOperationException(message, cause), "Nemo.BatchStopped",
+                cause.Kind == NemoVideo.Api.NemoErrorKind.PlanRequired ? ErrorCategory.PermissionDenied : ErrorCategory.QuotaExceeded, files)
             {
-                ErrorDetails = new ErrorDetails($"{files.Length} file(s) were not started: {reason}")
-                {
-                    RecommendedAction = NemoVideo.Api.NemoApiException.DefaultAdvice(NemoVideo.Api.NemoErrorKind.InsufficientCredits),
-                },
+                ErrorDetails = new ErrorDetails(message) { RecommendedAction = cause.Advice },
             });
         });
     }

@@ -41,7 +41,8 @@ internal static class Envelope
 
             int? code = null;
             if (root.TryGetProperty("code", out var c) && c.ValueKind == JsonValueKind.Number && c.TryGetInt32(out var ci)) code = ci;
-            string? message = Str(root, "message") ?? Str(root, "msg") ?? Str(root, "error") ?? ErrorObjectMessage(root);
+            // "detail" is FastAPI's error shape, which the agent's ADK server answers with (no code, no envelope).
+            string? message = Str(root, "message") ?? Str(root, "msg") ?? Str(root, "error") ?? ErrorObjectMessage(root) ?? Str(root, "detail");
             var success = root.TryGetProperty("success", out var s) ? s.ValueKind == JsonValueKind.True : (bool?)null;
             var isHttpOk = (int)status is >= 200 and < 300;
 
@@ -67,6 +68,8 @@ internal static class Envelope
             _ => n switch
             {
                 401 => NemoErrorKind.TokenInvalid,
+                // ADK's /run_sse for a session it no longer has: {"detail":"Session not found: <id>"}
+                404 when (message ?? "").StartsWith("Session not found", StringComparison.OrdinalIgnoreCase) => NemoErrorKind.SessionNotFound,
                 402 => NemoErrorKind.PlanRequired,
                 409 => NemoErrorKind.DuplicateRender,
                 413 => NemoErrorKind.FileTooLarge,

@@ -19,11 +19,6 @@ public sealed class NemoSession
     /// <summary>The account the session belongs to.</summary>
     public string? UserId { get; }
 
-    /// <summary>The web workspace link for this session. It never carries the token.</summary>
-    public Uri GetWorkspaceUri(string skillVersion) =>
-        new($"https://nemovideo.com/workspace/claim?task={Uri.EscapeDataString(TaskId)}&session={Uri.EscapeDataString(SessionId)}" +
-            $"&skill_name=nemovideo-powershell&skill_version={Uri.EscapeDataString(skillVersion)}&skill_source={NemoClientOptions.SkillSource}");
-
     public override string ToString() => SessionId;
 }
 

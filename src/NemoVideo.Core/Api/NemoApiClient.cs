@@ -14,8 +14,10 @@ namespace NemoVideo.Api;
 /// </summary>
 public sealed partial class NemoApiClient : IDisposable
 {
+    private static readonly AsyncLocal<string?> CurrentSkill = new();
     private readonly ResiliencePipeline _retry;
     private readonly bool _ownsHttp;
+    private readonly string _platform;
 
     public NemoApiClient(NemoClientOptions options, TokenProvider? tokens = null, NemoEnvironment? environment = null, HttpMessageHandler? handler = null)
     {
@@ -32,6 +34,26 @@ public sealed partial class NemoApiClient : IDisposable
         _ownsHttp = true;
         _retry = NemoResilience.Create(options.Retry);
         BaseUri = options.BaseUri.AbsoluteUri.EndsWith("/", StringComparison.Ordinal) ? options.BaseUri : new Uri(options.BaseUri.AbsoluteUri + "/");
+        var declared = options.SkillPlatform ?? Environment.GetVariable("SKILL_SOURCE");
+        _platform = string.IsNullOrWhiteSpace(declared) ? "unknown" : declared!.Trim();
+    }
+
+    /// <summary>
+    /// Until disposed, the calls of this flow (and what it starts) carry <paramref name="skill"/> as X-Skill-Source:
+    /// the seed skill whose job is being done (<see cref="NemoClientOptions.Mp3Skill"/> or <see cref="NemoClientOptions.CompressSkill"/>).
+    /// </summary>
+    public static IDisposable ForSkill(string skill)
+    {
+        var previous = CurrentSkill.Value;
+        CurrentSkill.Value = skill;
+        return new SkillScope(previous);
+    }
+
+    private sealed class SkillScope : IDisposable
+    {
+        private readonly string? _previous;
+        public SkillScope(string? previous) => _previous = previous;
+        public void Dispose() => CurrentSkill.Value = _previous;
     }
 
     public NemoClientOptions Options { get; }
@@ -50,9 +72,9 @@ public sealed partial class NemoApiClient : IDisposable
     internal HttpRequestMessage CreateRequest(HttpMethod method, string relativePath, NemoToken? token)
     {
         var request = new HttpRequestMessage(method, new Uri(BaseUri, relativePath.TrimStart('/')));
-        request.Headers.TryAddWithoutValidation("X-Skill-Source", NemoClientOptions.SkillSource);
+        request.Headers.TryAddWithoutValidation("X-Skill-Source", CurrentSkill.Value ?? NemoClientOptions.Mp3Skill);
         request.Headers.TryAddWithoutValidation("X-Skill-Version", Options.SkillVersion);
-        request.Headers.TryAddWithoutValidation("X-Skill-Platform", Options.SkillPlatform);
+        request.Headers.TryAddWithoutValidation("X-Skill-Platform", _platform);
         request.Headers.UserAgent.Add(new ProductInfoHeaderValue("NemoVideo-PowerShell", Options.SkillVersion));
         if (token != null) request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token.Value);
         return request;

@@ -48,7 +48,7 @@ public sealed class NemoApiException : Exception
         NemoErrorKind.UnsupportedFile => "Use a video (mp4, mov, avi, webm, mkv), image (jpg, png, gif, webp) or audio file (mp3, wav, m4a, aac).",
         NemoErrorKind.FileTooLarge => "Files may be at most 500 MB; split or compress the file locally first (-Engine Local).",
         NemoErrorKind.MissingClientId => "The client id file could not be read; check ~/.config/nemovideo/client_id.",
-        NemoErrorKind.PlanRequired => "Export is not available on the current plan (this is not about credits); upgrade the plan at nemovideo.com.",
+        NemoErrorKind.PlanRequired => "This token may not export (free anonymous tokens lack the render scope; this is not about credits): create a token at nemovideo.com (Settings, API Tokens) and use it through NEMO_TOKEN or Connect-Nemo -Token, or convert on this machine with -Engine Local, which needs no token.",
         NemoErrorKind.RateLimited => "The service is rate limiting; wait a little and try again.",
         NemoErrorKind.ServerError => "The NemoVideo service had a problem; try again in a few minutes.",
         NemoErrorKind.Protocol => "The answer did not come from the NemoVideo API as expected; check -BaseUri, NEMO_API_URL and any proxy in between.",
@@ -56,6 +56,8 @@ public sealed class NemoApiException : Exception
         NemoErrorKind.DuplicateRender => "Try the export again; a new render id will be used.",
         NemoErrorKind.Timeout => "Raise -Timeout, or check the render later with Get-NemoRender.",
         NemoErrorKind.AgentError => "Rephrase the request or try again.",
+        NemoErrorKind.TokenRateLimited => "A token of your own avoids the limit: create one at nemovideo.com (Settings, API Tokens) and put it in NEMO_TOKEN.",
+        NemoErrorKind.WrongOutput => "Convert on this machine with -Engine Local, or install ffmpeg so that such results are finished locally.",
         _ => "",
     };
 }

@@ -35,4 +35,8 @@ public enum NemoErrorKind
     AgentError,
     /// <summary>The request was refused before it was sent (bad argument, insecure address).</summary>
     InvalidRequest,
+    /// <summary>HTTP 429 on the anonymous-token call: no new free token until the service's limit resets.</summary>
+    TokenRateLimited,
+    /// <summary>The service returned something other than what was asked (a video for an MP3, a damaged file), and it could not be finished here.</summary>
+    WrongOutput,
 }

@@ -55,6 +55,10 @@ public sealed class SessionState
 
     public override string ToString() => Summary;
 
+    /// <summary>True when both states hold the same draft (compared as the server wrote it).</summary>
+    public static bool SameDraft(SessionState a, SessionState b) =>
+        a.Draft.ValueKind == b.Draft.ValueKind && (a.Draft.ValueKind == JsonValueKind.Undefined || a.Draft.GetRawText() == b.Draft.GetRawText());
+
     internal static SessionState Parse(JsonElement data, string sessionId = "")
     {
         var state = data.ValueKind == JsonValueKind.Object && data.TryGetProperty("state", out var s) ? s : data;

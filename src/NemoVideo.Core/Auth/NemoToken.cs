@@ -33,6 +33,7 @@ public sealed class NemoToken
     internal string Value { get; }
     public TokenSource Source { get; }
     public string? UserId { get; }
+    /// <summary>The expiry the service stated: a hint only, never a reason to fetch another token.</summary>
     public DateTimeOffset? ExpiresAt { get; }
     /// <summary>The credits granted with an anonymous token, when known.</summary>
     public decimal? Credits { get; }
@@ -40,10 +41,6 @@ public sealed class NemoToken
     public bool IsAnonymous => Source == TokenSource.Anonymous || (UserId?.StartsWith("anon_", StringComparison.Ordinal) ?? false);
     /// <summary>A short, non-secret identifier to tell two tokens apart in logs.</summary>
     public string Fingerprint => TokenFingerprint.Of(Value);
-
-    /// <summary>Expired, or expiring within the margin: a request made with it now could be refused.</summary>
-    public bool IsExpired(DateTimeOffset now, TimeSpan? margin = null) =>
-        ExpiresAt is DateTimeOffset e && e - (margin ?? TimeSpan.FromMinutes(5)) <= now;
 
     internal bool SameSecret(NemoToken? other) => other != null && string.Equals(Value, other.Value, StringComparison.Ordinal);
 

@@ -18,28 +18,19 @@ internal static class PrivateFile
         Restrict(directory, 0x1C0); // 0700
     }
 
-    /// <summary>Writes the whole file or nothing: a temporary file renamed over the old one.</summary>
+    /// <summary>Writes the whole file or nothing, owner-only from the first byte, through the product's one output writer.</summary>
     public static void WriteAtomic(string path, string content)
     {
-        var dir = Path.GetDirectoryName(Path.GetFullPath(path))!;
-        EnsureDirectory(dir);
-        var temp = Path.Combine(dir, "." + Path.GetFileName(path) + "." + Guid.NewGuid().ToString("N") + ".tmp");
-        try
+        EnsureDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+        using var output = Transfers.OutputFile.Create(path, overwrite: true);
+        Restrict(output.TempPath, 0x180); // 0600, before any secret is written
+        using (var fs = output.OpenWrite())
         {
-            using (var fs = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None))
-            {
-                Restrict(temp, 0x180); // 0600, before any secret is written
-                var bytes = new System.Text.UTF8Encoding(false).GetBytes(content);
-                fs.Write(bytes, 0, bytes.Length);
-                fs.Flush(true);
-            }
-            if (File.Exists(path)) File.Replace(temp, path, null);
-            else File.Move(temp, path);
+            var bytes = new System.Text.UTF8Encoding(false).GetBytes(content);
+            fs.Write(bytes, 0, bytes.Length);
+            fs.Flush(true);
         }
-        finally
-        {
-            if (File.Exists(temp)) File.Delete(temp);
-        }
+        output.Commit();
     }
 
     /// <summary>chmod on Unix; nothing on Windows.</summary>

@@ -20,13 +20,15 @@ public sealed class TokenCache
     public string ConfigDirectory { get; }
     public string FilePath { get; }
 
-    /// <summary>The cached token for this API base, if any and not expired.</summary>
-    public NemoToken? TryGet(Uri baseUri, DateTimeOffset now)
+    /// <summary>
+    /// The cached token for this API base, if any, whatever its <c>expires_at</c> says: that date is only a hint
+    /// (the service's own sample is already past), and the service's 1001 is what says a token is dead.
+    /// </summary>
+    public NemoToken? TryGet(Uri baseUri)
     {
         var file = Load();
         if (!file.Entries.TryGetValue(Key(baseUri), out var e) || string.IsNullOrEmpty(e.Token)) return null;
-        var token = new NemoToken(e.Token, TokenSource.Cache, e.UserId, e.ExpiresAt, e.Credits);
-        return token.IsExpired(now) ? null : token;
+        return new NemoToken(e.Token, TokenSource.Cache, e.UserId, e.ExpiresAt, e.Credits);
     }
 
     /// <summary>Holds the cross-process lock while a token is checked and maybe fetched.</summary>

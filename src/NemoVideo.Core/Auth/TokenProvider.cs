@@ -18,6 +18,7 @@ public sealed class TokenProvider
     private readonly Uri _baseUri;
     private AnonymousTokenFetcher? _fetch;
     private NemoToken? _current;
+    private bool _renewed;
 
     public TokenProvider(Uri baseUri, NemoEnvironment environment, NemoToken? explicitToken = null)
     {
@@ -32,29 +33,27 @@ public sealed class TokenProvider
     /// <summary>The token in use, if one has been resolved yet.</summary>
     public NemoToken? Current => _current;
 
-    /// <summary>How many anonymous tokens this provider fetched (a batch should fetch at most one).</summary>
+    /// <summary>How many anonymous tokens this provider fetched: one, and a second only after a 1001.</summary>
     public int AnonymousFetches { get; private set; }
 
     internal void AttachFetcher(AnonymousTokenFetcher fetch) => _fetch ??= fetch;
 
-    /// <summary>The token to use now, resolving it the first time.</summary>
+    /// <summary>The token to use now, resolving it the first time. Its stated expiry is not consulted: only a 1001 retires it.</summary>
     public async Task<NemoToken> GetAsync(CancellationToken ct)
     {
-        var current = _current;
-        if (current != null && !current.IsExpired(_environment.Now())) return current;
+        if (_current is NemoToken current) return current;
         await _gate.WaitAsync(ct).ConfigureAwait(false);
         try
         {
-            current = _current;
-            if (current != null && !current.IsExpired(_environment.Now())) return current;
-            return _current = await ResolveAsync(rejected: null, ct).ConfigureAwait(false);
+            return _current ??= await ResolveAsync(rejected: null, ct).ConfigureAwait(false);
         }
         finally { _gate.Release(); }
     }
 
     /// <summary>
-    /// The server refused <paramref name="rejected"/> (1001): get another, once. A token the user gave
-    /// cannot be replaced; that is an error telling them so.
+    /// The server refused <paramref name="rejected"/> (1001): get another, once a run. A token the user gave
+    /// cannot be replaced, and a replacement that is rejected too is not replaced again (the service issues one
+    /// anonymous token per client a week; asking again would only be refused): both are errors saying so.
     /// </summary>
     public async Task<NemoToken> RenewAsync(NemoToken rejected, CancellationToken ct)
     {
@@ -65,6 +64,11 @@ public sealed class TokenProvider
             if (rejected.Source is TokenSource.Parameter or TokenSource.Environment)
                 throw new NemoApiException(NemoErrorKind.TokenInvalid,
                     rejected.Source == TokenSource.Environment ? "The token in NEMO_TOKEN was rejected (bad or expired)" : "The token given was rejected (bad or expired)");
+            if (_renewed)
+                throw new NemoApiException(NemoErrorKind.TokenInvalid,
+                    "The service rejected the token it had just replaced; no other anonymous token is fetched in this run, as the service gives one per client a week",
+                    advice: "Set NEMO_TOKEN to a token of your own (nemovideo.com, Settings, API Tokens), or try again later.");
+            _renewed = true;
             return _current = await ResolveAsync(rejected, ct).ConfigureAwait(false);
         }
         finally { _gate.Release(); }
@@ -88,11 +92,13 @@ public sealed class TokenProvider
 
         using (await Cache.LockAsync(ct).ConfigureAwait(false))
         {
-            var cached = Cache.TryGet(_baseUri, _environment.Now());
+            var cached = Cache.TryGet(_baseUri);
             if (cached != null && !cached.SameSecret(rejected)) return cached; // maybe written by another process meanwhile
             if (rejected != null) Cache.Remove(_baseUri, rejected);
             if (_fetch == null) throw new InvalidOperationException("No way to fetch an anonymous token was attached.");
-            var clientId = await ClientIdStore.GetOrCreateAsync(_environment.ConfigDirectory, ct).ConfigureAwait(false);
+            var clientId = _environment.GetVariable("NEMO_CLIENT_ID")?.Trim() is { Length: > 0 } fromEnv
+                ? fromEnv
+                : await ClientIdStore.GetOrCreateAsync(_environment.ConfigDirectory, ct).ConfigureAwait(false);
             var fresh = await _fetch(clientId, ct).ConfigureAwait(false);
             AnonymousFetches++;
             Cache.Store(_baseUri, fresh, _environment.Now());

@@ -9,14 +9,15 @@ public interface IBatchObserver
     void Progress(int index, JobProgress progress);
     void Completed(int index, JobResult result);
     void Failed(int index, Exception error);
-    /// <summary>Said once: these items were not started, and why.</summary>
-    void NotStarted(IReadOnlyList<int> indexes, string reason);
+    /// <summary>Said once: these items were not started, because of <paramref name="cause"/> (no credits, or export refused).</summary>
+    void NotStarted(IReadOnlyList<int> indexes, NemoApiException cause);
 }
 
 /// <summary>
 /// Runs jobs side by side, at most <c>throttle</c> at once, in input order of starting, reporting each
-/// result as it finishes. One failure never stops the others — except running out of credits: then every
-/// later file would fail the same way, so no new file is started and that is said once.
+/// result as it finishes. One failure never stops the others — except running out of credits (2001) or an
+/// export refused for the token (HTTP 402): then every later file would pay for an edit it cannot get, so no
+/// new file is started and that is said once.
 /// </summary>
 public sealed class BatchRunner
 {
@@ -34,16 +35,16 @@ public sealed class BatchRunner
     {
         using var slots = new SemaphoreSlim(_throttle, _throttle);
         var running = new List<Task>();
-        string? stopReason = null;
+        NemoApiException? stopCause = null;
         try
         {
             for (var i = 0; i < items.Count; i++)
             {
                 await slots.WaitAsync(ct).ConfigureAwait(false);
-                if (Volatile.Read(ref stopReason) is string reason)
+                if (Volatile.Read(ref stopCause) is NemoApiException cause)
                 {
                     slots.Release();
-                    observer.NotStarted(Enumerable.Range(i, items.Count - i).ToList(), reason);
+                    observer.NotStarted(Enumerable.Range(i, items.Count - i).ToList(), cause);
                     break;
                 }
                 var index = i;
@@ -61,8 +62,7 @@ public sealed class BatchRunner
                     }
                     catch (Exception ex)
                     {
-                        if (ex is NemoApiException { Kind: NemoErrorKind.InsufficientCredits })
-                            Interlocked.CompareExchange(ref stopReason, "Not started: the account has no credits left (see the error above).", null);
+                        if (StopsTheBatch(ex) is NemoApiException stop) Interlocked.CompareExchange(ref stopCause, stop, null);
                         observer.Failed(index, ex);
                     }
                     finally
@@ -79,6 +79,10 @@ public sealed class BatchRunner
         }
         ct.ThrowIfCancellationRequested();
     }
+
+    /// <summary>The failures that every later file would meet too, at a price.</summary>
+    public static NemoApiException? StopsTheBatch(Exception ex) =>
+        ex is NemoApiException { Kind: NemoErrorKind.InsufficientCredits or NemoErrorKind.PlanRequired } api ? api : null;
 
     private sealed class IndexedProgress : IProgress<JobProgress>
     {

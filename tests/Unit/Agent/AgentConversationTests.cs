@@ -28,7 +28,7 @@ public class AgentConversationTests : IDisposable
         var (client, session) = await SessionWithClipAsync(emu);
         using var _ = client;
         var activity = new List<AgentActivity>();
-        var reply = await new AgentConversation(client).SendAsync(session.SessionId, "Extract the audio as MP3 at 320 kbps", new SyncProgress<AgentActivity>(activity.Add));
+        var reply = await new AgentConversation(client, FastJobs.Recovery).SendAsync(session.SessionId, "Extract the audio as MP3 at 320 kbps", new SyncProgress<AgentActivity>(activity.Add));
         Assert.False(reply.Silent);
         Assert.Contains("320 kbps", reply.Text);
         Assert.StartsWith("Done! I've placed the audio", reply.Text); // ADK's repeated whole event is not doubled
@@ -45,7 +45,7 @@ public class AgentConversationTests : IDisposable
         await using var emu = await Emulators.StartAsync(o => o.SilentReplyRate = 1);
         var (client, session) = await SessionWithClipAsync(emu);
         using var _ = client;
-        var reply = await new AgentConversation(client).SendAsync(session.SessionId, "Extract the audio as MP3 at 128 kbps");
+        var reply = await new AgentConversation(client, FastJobs.Recovery).SendAsync(session.SessionId, "Extract the audio as MP3 at 128 kbps");
         Assert.True(reply.Silent);
         Assert.NotNull(reply.State);
         Assert.True(reply.State!.CanExport);
@@ -59,7 +59,7 @@ public class AgentConversationTests : IDisposable
         var (client, session) = await SessionWithClipAsync(emu);
         using var _ = client;
         emu.Store.SetCredits(10);
-        var ex = await Assert.ThrowsAsync<NemoApiException>(() => new AgentConversation(client).SendAsync(session.SessionId, "Extract the audio as MP3 at 128 kbps"));
+        var ex = await Assert.ThrowsAsync<NemoApiException>(() => new AgentConversation(client, FastJobs.Recovery).SendAsync(session.SessionId, "Extract the audio as MP3 at 128 kbps"));
         Assert.Equal((NemoErrorKind.InsufficientCredits, 2001), (ex.Kind, ex.Code));
         Assert.Contains("?bind=" + client.Tokens.Current!.UserId, ex.Message);
     }
@@ -71,10 +71,10 @@ public class AgentConversationTests : IDisposable
         var (client, session) = await SessionWithClipAsync(emu);
         using var _ = client;
         emu.Faults.Add(new FaultRule { Route = "POST /run_sse", Status = 503 }); // retried: the stream had not begun
-        var reply = await new AgentConversation(client).SendAsync(session.SessionId, "Compress the video to 1 Mbps at 240p");
+        var reply = await new AgentConversation(client, FastJobs.Recovery).SendAsync(session.SessionId, "Compress the video to 1 Mbps at 240p");
         Assert.Contains("1 Mbps", reply.Text);
         emu.Faults.Add(new FaultRule { Route = "POST /run_sse", Status = 404, Code = 1002 });
-        var ex = await Assert.ThrowsAsync<NemoApiException>(() => new AgentConversation(client).SendAsync(session.SessionId, "hello"));
+        var ex = await Assert.ThrowsAsync<NemoApiException>(() => new AgentConversation(client, FastJobs.Recovery).SendAsync(session.SessionId, "hello"));
         Assert.Equal(NemoErrorKind.SessionNotFound, ex.Kind);
     }
 
@@ -85,7 +85,7 @@ public class AgentConversationTests : IDisposable
         var (client, session) = await SessionWithClipAsync(emu);
         using var _ = client;
         emu.Faults.Add(new FaultRule { Route = "POST /run_sse", DropResponseAfterBytes = 400 });
-        var reply = await new AgentConversation(client).SendAsync(session.SessionId, "Extract the audio as MP3 at 128 kbps");
+        var reply = await new AgentConversation(client, FastJobs.Recovery).SendAsync(session.SessionId, "Extract the audio as MP3 at 128 kbps");
         Assert.True(reply.Interrupted);
         Assert.NotNull(reply.State);
         Assert.Equal(1, emu.Store.AgentMessages); // not sent twice: a second message would be charged twice

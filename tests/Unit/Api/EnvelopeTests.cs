@@ -46,6 +46,17 @@ public class EnvelopeTests
     }
 
     [Fact]
+    public void The_agent_servers_404_detail_is_a_lost_session_and_an_unknown_route_is_not()
+    {
+        var lost = Assert.Throws<NemoApiException>(() => Envelope.Unwrap(HttpStatusCode.NotFound, "application/json", """{"detail":"Session not found: 5529798706024415232"}""", null));
+        Assert.Equal(NemoErrorKind.SessionNotFound, lost.Kind);
+        Assert.Contains("Session not found: 5529798706024415232", lost.Message);
+        var route = Assert.Throws<NemoApiException>(() => Envelope.Unwrap(HttpStatusCode.NotFound, "application/json", """{"detail":"Not Found"}""", null));
+        Assert.Equal(NemoErrorKind.Unknown, route.Kind);
+        Assert.Contains("Not Found", route.Message);
+    }
+
+    [Fact]
     public void A_400_about_the_client_id_is_classified_as_such()
     {
         var ex = Assert.Throws<NemoApiException>(() =>

@@ -16,7 +16,7 @@ public class TokenCacheTests : IDisposable
     public void Survives_a_new_instance_as_another_process_would_see_it()
     {
         new TokenCache(_env.ConfigDirectory).Store(Api, new NemoToken("nmv_usr_secret", TokenSource.Anonymous, "anon_1", _now.AddDays(7), 100), _now);
-        var read = new TokenCache(_env.ConfigDirectory).TryGet(Api, _now);
+        var read = new TokenCache(_env.ConfigDirectory).TryGet(Api);
         Assert.NotNull(read);
         Assert.Equal("nmv_usr_secret", read!.Value);
         Assert.Equal(TokenSource.Cache, read.Source);
@@ -25,14 +25,17 @@ public class TokenCacheTests : IDisposable
     }
 
     [Fact]
-    public void Honours_expires_at_and_keeps_one_entry_per_api()
+    public void Keeps_a_token_whatever_its_expires_at_says_and_one_entry_per_api()
     {
         var cache = new TokenCache(_env.ConfigDirectory);
-        cache.Store(Api, new NemoToken("old", TokenSource.Anonymous, "anon_1", _now.AddMinutes(2)), _now);
+        // The reference's own sample says 2026-03-18, already past: only the service's 1001 retires a token.
+        cache.Store(Api, new NemoToken("old", TokenSource.Anonymous, "anon_1", DateTimeOffset.Parse("2026-03-18T00:00:00Z")), _now);
         cache.Store(new Uri("http://127.0.0.1:5080/"), new NemoToken("local", TokenSource.Anonymous, "anon_2", _now.AddDays(1)), _now);
-        Assert.Null(cache.TryGet(Api, _now)); // within the 5-minute margin: treated as expired
-        Assert.Equal("local", cache.TryGet(new Uri("http://127.0.0.1:5080"), _now)!.Value);
-        Assert.Equal("local", new TokenCache(_env.ConfigDirectory).TryGet(new Uri("HTTP://127.0.0.1:5080/"), _now)!.Value);
+        var old = cache.TryGet(Api)!;
+        Assert.Equal("old", old.Value);
+        Assert.Equal(DateTimeOffset.Parse("2026-03-18T00:00:00Z"), old.ExpiresAt);
+        Assert.Equal("local", cache.TryGet(new Uri("http://127.0.0.1:5080"))!.Value);
+        Assert.Equal("local", new TokenCache(_env.ConfigDirectory).TryGet(new Uri("HTTP://127.0.0.1:5080/"))!.Value);
     }
 
     [Fact]
@@ -40,7 +43,7 @@ public class TokenCacheTests : IDisposable
     {
         var cache = new TokenCache(_env.ConfigDirectory);
         cache.Store(Api, new NemoToken("forever", TokenSource.Anonymous), _now);
-        Assert.Equal("forever", cache.TryGet(Api, _now.AddYears(1))!.Value);
+        Assert.Equal("forever", cache.TryGet(Api)!.Value);
     }
 
     [Fact]
@@ -49,9 +52,9 @@ public class TokenCacheTests : IDisposable
         Directory.CreateDirectory(_env.ConfigDirectory);
         var cache = new TokenCache(_env.ConfigDirectory);
         File.WriteAllText(cache.FilePath, "{ this is not json");
-        Assert.Null(cache.TryGet(Api, _now));
+        Assert.Null(cache.TryGet(Api));
         cache.Store(Api, new NemoToken("fresh"), _now);
-        Assert.Equal("fresh", cache.TryGet(Api, _now)!.Value);
+        Assert.Equal("fresh", cache.TryGet(Api)!.Value);
     }
 
     [Fact]
@@ -60,9 +63,9 @@ public class TokenCacheTests : IDisposable
         var cache = new TokenCache(_env.ConfigDirectory);
         cache.Store(Api, new NemoToken("current"), _now);
         Assert.False(cache.Remove(Api, new NemoToken("someone-elses")));
-        Assert.NotNull(cache.TryGet(Api, _now));
+        Assert.NotNull(cache.TryGet(Api));
         Assert.True(cache.Remove(Api, new NemoToken("current")));
-        Assert.Null(cache.TryGet(Api, _now));
+        Assert.Null(cache.TryGet(Api));
     }
 
     [Fact]
@@ -89,7 +92,7 @@ public class TokenCacheTests : IDisposable
                 cache.Store(api, new NemoToken("tok-" + api.Host), _now);
         })));
         var reader = new TokenCache(_env.ConfigDirectory);
-        foreach (var api in apis) Assert.Equal("tok-" + api.Host, reader.TryGet(api, _now)!.Value);
+        foreach (var api in apis) Assert.Equal("tok-" + api.Host, reader.TryGet(api)!.Value);
         Assert.Empty(Directory.GetFiles(_env.ConfigDirectory, "*.tmp")); // no temporary file left behind
     }
 

@@ -61,7 +61,7 @@ public class TokenProviderTests : IDisposable
         Assert.False(first.SameSecret(client.Tokens.Current));
         Assert.Equal(2, emu.Store.AnonymousTokensIssued);
         // The new token is what the cache now holds.
-        Assert.True(client.Tokens.Current!.SameSecret(new TokenCache(_env.ConfigDirectory).TryGet(emu.BaseUri, DateTimeOffset.UtcNow)));
+        Assert.True(client.Tokens.Current!.SameSecret(new TokenCache(_env.ConfigDirectory).TryGet(emu.BaseUri)));
     }
 
     [Fact]
@@ -118,10 +118,11 @@ public class TokenProviderTests : IDisposable
         await client.FetchAnonymousTokenAsync(Guid.NewGuid().ToString());
         var watch = System.Diagnostics.Stopwatch.StartNew();
         var ex = await Assert.ThrowsAsync<NemoApiException>(() => client.FetchAnonymousTokenAsync(Guid.NewGuid().ToString()));
-        Assert.Equal(NemoErrorKind.RateLimited, ex.Kind);
+        Assert.Equal(NemoErrorKind.TokenRateLimited, ex.Kind);
         Assert.Equal(TimeSpan.FromHours(1), ex.RetryAfter);
         Assert.True(watch.Elapsed < TimeSpan.FromSeconds(5));
-        Assert.Contains("60 minutes", ex.Advice);
+        Assert.Contains("(in 1 hour)", ex.Message);
+        Assert.Contains("NEMO_TOKEN", ex.Advice);
         Assert.Equal(3, emu.Store.RequestLog.Count(r => r.Path == "/api/auth/anonymous-token")); // asked once, not again
     }
 }

@@ -2,7 +2,8 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 
-namespace NemoVideo.Tests.Infrastructure;
+// In NemoVideo.Tests (not .Infrastructure) so that "Media." in any test finds this class before the core's NemoVideo.Media namespace.
+namespace NemoVideo.Tests;
 
 /// <summary>Test media made with ffmpeg's lavfi sources at test time (nothing binary is committed), and ffprobe to check results.</summary>
 public static class Media

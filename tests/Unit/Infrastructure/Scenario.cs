@@ -10,9 +10,13 @@ public static class FastJobs
 {
     public static PollSchedule Schedule => new() { First = TimeSpan.FromMilliseconds(50), Min = TimeSpan.FromMilliseconds(20), Max = TimeSpan.FromMilliseconds(250) };
 
+    /// <summary>The skill's 30 s / 60 s / 5 min follow-up of a dropped agent stream, in milliseconds.</summary>
+    public static AgentRecovery Recovery => new() { FirstWait = TimeSpan.FromMilliseconds(100), Interval = TimeSpan.FromMilliseconds(150), GiveUp = TimeSpan.FromMilliseconds(600) };
+
     public static CloudJob Cloud(NemoApiClient client) => new(client, Schedule)
     {
         StateRetryDelays = new[] { TimeSpan.FromMilliseconds(100), TimeSpan.FromMilliseconds(200) },
+        Recovery = Recovery,
     };
 }
 

@@ -42,12 +42,21 @@ public sealed class TestEnvironment : IDisposable
         MaxRetries = retries, BaseDelay = TimeSpan.FromMilliseconds(10), MaxDelay = TimeSpan.FromSeconds(2), RateLimitDelay = TimeSpan.FromMilliseconds(50),
     };
 
-    public NemoApiClient Client(EmulatorServer emulator, NemoToken? token = null, Action<NemoClientOptions>? configure = null)
+    public NemoApiClient Client(EmulatorServer emulator, NemoToken? token = null, Action<NemoClientOptions>? configure = null, HttpMessageHandler? handler = null) =>
+        Client(emulator.BaseUri, token, configure, handler);
+
+    /// <summary>A client of any server (the emulator, a WireMock stub), with fast retries and this test's environment.</summary>
+    public NemoApiClient Client(Uri baseUri, NemoToken? token = null, Action<NemoClientOptions>? configure = null, HttpMessageHandler? handler = null, NemoEnvironment? environment = null)
     {
-        var options = new NemoClientOptions { BaseUri = emulator.BaseUri, Retry = FastRetry(), SkillVersion = "0.1.0-test" };
+        var options = new NemoClientOptions { BaseUri = baseUri, Retry = FastRetry(), SkillVersion = "0.1.0-test" };
         configure?.Invoke(options);
-        return new NemoApiClient(options, new TokenProvider(options.BaseUri, Environment, token), Environment);
+        var env = environment ?? Environment;
+        return new NemoApiClient(options, new TokenProvider(options.BaseUri, env, token), env, handler);
     }
+
+    /// <summary>This test's environment seen from another day: every date the service stated may then be in the past.</summary>
+    public NemoEnvironment At(DateTimeOffset now) =>
+        new(ConfigDirectory, name => _variables.TryGetValue(name, out var v) ? v : null, () => now);
 
     public void Dispose()
     {

@@ -19,7 +19,7 @@ public class BatchRunnerTests : IDisposable
         public void Progress(int index, JobProgress progress) => Events.Enqueue($"progress {index} {progress.Stage}");
         public void Completed(int index, JobResult result) => Events.Enqueue("done " + index);
         public void Failed(int index, Exception error) => Events.Enqueue($"fail {index} {(error as NemoApiException)?.Kind}");
-        public void NotStarted(IReadOnlyList<int> indexes, string reason) { Interlocked.Increment(ref NotStartedCalls); lock (NotStartedItems) NotStartedItems.AddRange(indexes); }
+        public void NotStarted(IReadOnlyList<int> indexes, NemoApiException cause) { Interlocked.Increment(ref NotStartedCalls); lock (NotStartedItems) NotStartedItems.AddRange(indexes); }
     }
 
     private static List<MediaJobRequest> Requests(int n) => Enumerable.Range(0, n).Select(i => (MediaJobRequest)new Mp3Request($"in{i}.mp4", $"out{i}.mp3")).ToList();

@@ -67,12 +67,18 @@ public class FaultToleranceTests : IDisposable
     }
 
     [Fact]
-    public async Task A_reset_of_the_agent_stream_before_the_edit_asks_once_more_and_the_job_completes()
+    public async Task A_reset_of_the_agent_stream_before_the_edit_is_not_answered_by_sending_the_message_again()
     {
         await using var emu = await Emulators.StartAsync(o => o.AgentThinkTime = TimeSpan.FromMilliseconds(400));
         emu.Faults.Add(new FaultRule { Route = "POST /run_sse", DropResponseAfterBytes = 40 }); // during the heartbeats
-        await ConvertAsync(emu);
-        Assert.Equal(2, emu.Store.AgentMessages);
+        // The emulator drops the work with the connection, so the state never changes: the job waits on the
+        // skill's schedule (shortened here), then fails; the message is never sent twice (it would be charged twice).
+        var ex = await Assert.ThrowsAsync<NemoApiException>(() => ConvertAsync(emu));
+        Assert.Equal(NemoErrorKind.AgentError, ex.Kind);
+        Assert.Contains("not sent again", ex.Message);
+        Assert.Equal(1, emu.Store.AgentMessages);
+        Assert.True(emu.Store.RequestLog.Count(r => r.Path.StartsWith("/api/state/")) >= 3, "the state was read on the recovery schedule");
+        Assert.Empty(Directory.GetFiles(_env.WorkDirectory));
     }
 
     [Fact]
@@ -119,6 +125,25 @@ public class FaultToleranceTests : IDisposable
         Assert.Equal(1, observer.NotStartedCalls);
         Assert.Equal(new[] { 3, 4, 5 }, observer.Skipped);
         Assert.Equal(3, emu.Store.SessionCount); // the files not started never touched the service
+    }
+
+    [Fact]
+    public async Task An_export_refused_with_402_stops_new_files_and_says_why_once()
+    {
+        await using var emu = await Emulators.StartAsync(o => { o.ExportBlocked = true; o.AnonymousCredits = 10_000; });
+        using var client = _env.Client(emu);
+        var observer = new Recorder();
+        await new BatchRunner(Job(client).RunAsync, throttle: 1).RunAsync(await Requests(4), observer, CancellationToken.None);
+        Assert.Empty(observer.Done);
+        var failure = Assert.Single(observer.Failures);
+        var refused = Assert.IsType<NemoApiException>(failure.Error);
+        Assert.Equal(NemoErrorKind.PlanRequired, refused.Kind);
+        Assert.Contains("Settings, API Tokens", refused.Advice);
+        Assert.Contains("NEMO_TOKEN", refused.Advice);
+        Assert.Equal(1, observer.NotStartedCalls);
+        Assert.Equal(new[] { 1, 2, 3 }, observer.Skipped);
+        Assert.Equal(1, emu.Store.AgentMessages); // each file not started would have paid for an edit it could not export
+        Assert.Empty(Directory.GetFiles(_env.WorkDirectory, "*.mp3"));
     }
 
     [Fact]
@@ -196,7 +221,7 @@ public class FaultToleranceTests : IDisposable
         public void Progress(int index, JobProgress progress) { }
         public void Completed(int index, JobResult result) { Done.Add(index); OnCompleted?.Invoke(index); }
         public void Failed(int index, Exception error) => Failures.Add((index, error));
-        public void NotStarted(IReadOnlyList<int> indexes, string reason) { Interlocked.Increment(ref NotStartedCalls); lock (Skipped) Skipped.AddRange(indexes); }
+        public void NotStarted(IReadOnlyList<int> indexes, NemoApiException cause) { Interlocked.Increment(ref NotStartedCalls); lock (Skipped) Skipped.AddRange(indexes); }
     }
 }
 
