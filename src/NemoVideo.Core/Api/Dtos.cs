@@ -26,6 +26,18 @@ internal sealed class SessionDto
     [JsonConverter(typeof(FlexibleStringConverter))] public string? UserId { get; set; }
 }
 
+internal sealed class ClaimTokenRequest
+{
+    [JsonConverter(typeof(FlexibleStringConverter))] public string? TaskId { get; set; }
+    [JsonConverter(typeof(FlexibleStringConverter))] public string? SessionId { get; set; }
+}
+
+internal sealed class ClaimTokenDto
+{
+    public string? ClaimToken { get; set; }
+    public double? ExpiresIn { get; set; }
+}
+
 internal sealed class UploadFileDto
 {
     public string? Filename { get; set; }
@@ -90,6 +102,11 @@ internal sealed class RenderOutputDto
 {
     public string Format { get; set; } = "mp4";
     public string Quality { get; set; } = "high";
+    // Remotion's names are camelCase, like sessionId.
+    [JsonPropertyName("codec")] public string? Codec { get; set; }
+    [JsonPropertyName("audioBitrate")] public string? AudioBitrate { get; set; }
+    [JsonPropertyName("videoBitrate")] public string? VideoBitrate { get; set; }
+    [JsonPropertyName("crf")] public int? Crf { get; set; }
 }
 
 internal sealed class TokenCacheFile
@@ -132,6 +149,8 @@ internal sealed class FlexibleStringConverter : JsonConverter<string?>
 [JsonSerializable(typeof(AnonymousTokenDto))]
 [JsonSerializable(typeof(CreateSessionRequest))]
 [JsonSerializable(typeof(SessionDto))]
+[JsonSerializable(typeof(ClaimTokenRequest))]
+[JsonSerializable(typeof(ClaimTokenDto))]
 [JsonSerializable(typeof(UploadDataDto))]
 [JsonSerializable(typeof(UrlUploadRequest))]
 [JsonSerializable(typeof(RunSseRequest))]

@@ -12,14 +12,38 @@ public sealed partial class NemoApiClient
     /// <summary>POST /api/auth/anonymous-token: a free token (100 credits, about 7 days) for this client id.</summary>
     public async Task<NemoToken> FetchAnonymousTokenAsync(string clientId, CancellationToken ct = default)
     {
-        var reply = await WithoutTokenAsync(c => CallOnceAsync(HttpMethod.Post, "api/auth/anonymous-token", null,
-            () => new ByteArrayContent(Array.Empty<byte>()), c, headers: r => r.Headers.TryAddWithoutValidation("X-Client-Id", clientId)), ct).ConfigureAwait(false);
+        var reply = await WithoutTokenAsync(async c =>
+        {
+            try
+            {
+                return await CallOnceAsync(HttpMethod.Post, "api/auth/anonymous-token", null,
+                    () => new ByteArrayContent(Array.Empty<byte>()), c, headers: r => r.Headers.TryAddWithoutValidation("X-Client-Id", clientId)).ConfigureAwait(false);
+            }
+            catch (NemoApiException ex) when (ex.Kind == NemoErrorKind.RateLimited)
+            {
+                // One token per client id a week: waiting 30 s and asking again would only be refused again.
+                throw AnonymousTokenLimit(ex.RetryAfter, Environment.Now());
+            }
+        }, ct).ConfigureAwait(false);
         var dto = Deserialize(reply.Data, NemoJsonContext.Default.AnonymousTokenDto);
         if (string.IsNullOrEmpty(dto.Token))
             throw new NemoApiException(NemoErrorKind.Protocol, "The anonymous-token answer held no token");
         DateTimeOffset? expires = DateTimeOffset.TryParse(dto.ExpiresAt, System.Globalization.CultureInfo.InvariantCulture,
             System.Globalization.DateTimeStyles.AssumeUniversal, out var e) ? e : null;
         return new NemoToken(dto.Token!, TokenSource.Anonymous, dto.UserId, expires, dto.Credits);
+    }
+
+    internal static NemoApiException AnonymousTokenLimit(TimeSpan? retryAfter, DateTimeOffset now)
+    {
+        var when = retryAfter is TimeSpan wait
+            ? $"; try again after {(now + wait).ToLocalTime():yyyy-MM-dd HH:mm} (in {Describe(wait)})"
+            : "; the service gives one per client a week, and a few per address an hour";
+        return new NemoApiException(NemoErrorKind.TokenRateLimited, "The service refused a new free anonymous token (HTTP 429)" + when,
+            status: (System.Net.HttpStatusCode)429, retryAfter: retryAfter,
+            advice: "A token of your own avoids the limit: create one at nemovideo.com (Settings, API Tokens) and put it in NEMO_TOKEN.");
+
+        static string Describe(TimeSpan t) => t.TotalHours >= 1.5 ? $"{Math.Ceiling(t.TotalHours):0} hours"
+            : t.TotalMinutes > 60 ? "about an hour" : t.TotalMinutes >= 59.5 ? "1 hour" : $"{Math.Max(1, Math.Ceiling(t.TotalMinutes)):0} minutes";
     }
 
     /// <summary>POST /api/tasks/me/with-session/nemo_agent: a new editing session.</summary>
@@ -32,6 +56,34 @@ public sealed partial class NemoApiClient
         if (string.IsNullOrEmpty(dto.SessionId))
             throw new NemoApiException(NemoErrorKind.Protocol, "The new-session answer held no session_id");
         return new NemoSession(dto.TaskId ?? "", dto.SessionId!, dto.UserId);
+    }
+
+    /// <summary>
+    /// POST /api/auth/claim-token, then the web app's <c>/workspace/claim?ct=…</c> (NEMO_WEB_URL or nemovideo.com):
+    /// a link that opens the session's project in a browser. The claim token only opens that project; the
+    /// bearer token is never put in a URL.
+    /// </summary>
+    public async Task<Uri> CreateWorkspaceLinkAsync(NemoSession session, CancellationToken ct = default)
+    {
+        var body = new ClaimTokenRequest { TaskId = session.TaskId, SessionId = session.SessionId };
+        var reply = await WithTokenAsync((t, c) => CallOnceAsync(HttpMethod.Post, "api/auth/claim-token", t,
+            () => Json(body, NemoJsonContext.Default.ClaimTokenRequest), c), ct).ConfigureAwait(false);
+        var dto = Deserialize(reply.Data, NemoJsonContext.Default.ClaimTokenDto);
+        if (string.IsNullOrEmpty(dto.ClaimToken))
+            throw new NemoApiException(NemoErrorKind.Protocol, "The claim-token answer held no claim_token");
+        return new Uri(WebUri, "workspace/claim?ct=" + Uri.EscapeDataString(dto.ClaimToken));
+    }
+
+    /// <summary>The web app: NEMO_WEB_URL, else nemovideo.com.</summary>
+    internal Uri WebUri
+    {
+        get
+        {
+            var text = Environment.GetVariable("NEMO_WEB_URL")?.Trim();
+            if (!Uri.TryCreate(text, UriKind.Absolute, out var web) || (web.Scheme != Uri.UriSchemeHttps && web.Scheme != Uri.UriSchemeHttp))
+                return NemoClientOptions.DefaultWebUri;
+            return web.AbsoluteUri.EndsWith("/", StringComparison.Ordinal) ? web : new Uri(web.AbsoluteUri + "/");
+        }
     }
 
     /// <summary>
@@ -108,12 +160,20 @@ public sealed partial class NemoApiClient
         return CreditBalance.From(Deserialize(reply.Data, NemoJsonContext.Default.CreditsDto));
     }
 
+    /// <summary>POST /api/render/proxy/lambda: starts an export of the draft in a plain format (see <see cref="Jobs.RenderOutput.ForFormat"/>).</summary>
+    public Task<RenderJob> SubmitRenderAsync(string sessionId, JsonElement draft, string format = "mp4", string quality = "high", CancellationToken ct = default) =>
+        SubmitRenderAsync(sessionId, draft, Jobs.RenderOutput.ForFormat(format, quality), ct);
+
     /// <summary>POST /api/render/proxy/lambda: starts an export of the draft. A duplicate id is retried with a new one.</summary>
-    public async Task<RenderJob> SubmitRenderAsync(string sessionId, JsonElement draft, string format = "mp4", string quality = "high", CancellationToken ct = default)
+    public async Task<RenderJob> SubmitRenderAsync(string sessionId, JsonElement draft, Jobs.RenderOutput output, CancellationToken ct = default)
     {
+        var wire = new RenderOutputDto
+        {
+            Format = output.Format, Quality = output.Quality, Codec = output.Codec, AudioBitrate = output.AudioBitrate, VideoBitrate = output.VideoBitrate, Crf = output.Crf,
+        };
         for (var tries = 0; ; tries++)
         {
-            var body = new RenderRequestDto { Id = NewRenderId(), SessionId = sessionId, Draft = draft, Output = new RenderOutputDto { Format = format, Quality = quality } };
+            var body = new RenderRequestDto { Id = NewRenderId(), SessionId = sessionId, Draft = draft, Output = wire };
             try
             {
                 var reply = await WithTokenAsync((t, c) => CallOnceAsync(HttpMethod.Post, "api/render/proxy/lambda", t, () => Json(body, NemoJsonContext.Default.RenderRequestDto), c), ct).ConfigureAwait(false);

@@ -1,12 +1,16 @@
 using NemoVideo.Agent;
 using NemoVideo.Api;
+using NemoVideo.Media;
+using NemoVideo.Transfers;
 
 namespace NemoVideo.Jobs;
 
 /// <summary>
 /// One file through the cloud: new session → upload → instruct the agent → check the state → render →
-/// poll → download. Cancellable at every step: a running render is cancelled on the server and no partial
-/// output is left. A session that vanished (1002) is replaced once and the file starts again.
+/// poll → download → check what came back. Cancellable at every step: a running render is cancelled on the
+/// server and no partial output is left. A session that vanished (1002, or ADK's 404) is replaced once.
+/// What the service returns is judged from its bytes before it takes its name: a file that is not what was
+/// asked is finished on this machine with ffmpeg when it is there, or is an error that names the render.
 /// </summary>
 public sealed class CloudJob
 {
@@ -22,18 +26,24 @@ public sealed class CloudJob
     /// <summary>Delays between state reads when the agent's edit has not landed yet.</summary>
     public IReadOnlyList<TimeSpan> StateRetryDelays { get; init; } = new[] { TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(4) };
 
+    /// <summary>How a dropped agent stream is followed up (the skill's schedule by default).</summary>
+    public AgentRecovery Recovery { get; init; } = new();
+
+    /// <summary>ffmpeg for finishing a result that is not what was asked; null when it is not installed (then that is an error).</summary>
+    public Func<Local.FfmpegTools?> LocateFfmpeg { get; init; } = () => Local.FfmpegTools.TryLocate();
+
     public async Task<JobResult> RunAsync(MediaJobRequest request, IProgress<JobProgress>? progress = null, CancellationToken ct = default)
     {
-        // Everything that can be checked here is checked before a byte is sent.
+        // Everything that can be checked here is checked before a byte is sent, or a credit spent:
+        // the source, and that the output can be written (its temporary file is made now).
         var source = MediaRules.CheckUpload(request.SourcePath, request.AcceptedExtensions);
-        var target = Path.GetFullPath(request.OutputPath);
-        OutputPaths.CheckWritable(target, request.Overwrite);
-
+        using var skill = NemoApiClient.ForSkill(request.SkillName);
+        using var output = OutputFile.Create(request.OutputPath, request.Overwrite);
         for (var sessionTry = 0; ; sessionTry++)
         {
             try
             {
-                return await RunOnceAsync(request, source, target, progress, ct).ConfigureAwait(false);
+                return await RunOnceAsync(request, source, output, progress, ct).ConfigureAwait(false);
             }
             catch (NemoApiException ex) when (ex.Kind == NemoErrorKind.SessionNotFound && sessionTry == 0)
             {
@@ -42,51 +52,66 @@ public sealed class CloudJob
         }
     }
 
-    private async Task<JobResult> RunOnceAsync(MediaJobRequest request, FileInfo source, string target, IProgress<JobProgress>? progress, CancellationToken ct)
+    private async Task<JobResult> RunOnceAsync(MediaJobRequest request, FileInfo source, OutputFile output, IProgress<JobProgress>? progress, CancellationToken ct)
     {
         progress?.Report(new JobProgress(JobStage.Starting, null, "Creating a session"));
         var session = await _client.CreateSessionAsync("project", request.Language, ct).ConfigureAwait(false);
 
         progress?.Report(new JobProgress(JobStage.Uploading, 0, $"Uploading {source.Name}"));
         var upload = await _client.UploadFilesAsync(session.SessionId, new[] { source.FullName },
-            Report(progress, (Transfers.TransferProgress p) => new JobProgress(JobStage.Uploading, p.Percent, $"Uploading {source.Name}")), ct).ConfigureAwait(false);
+            Report(progress, (TransferProgress p) => new JobProgress(JobStage.Uploading, p.Percent, $"Uploading {source.Name}")), ct).ConfigureAwait(false);
 
-        var reply = await AskAsync(session.SessionId, request, progress, ct).ConfigureAwait(false);
+        // Sent once: a second message would be charged twice (a dropped stream is followed up by reading the state).
+        progress?.Report(new JobProgress(JobStage.AgentWorking, null, "Asking the agent: " + request.Instruction));
+        var reply = await new AgentConversation(_client, Recovery).SendAsync(session.SessionId, request.Instruction,
+            Report(progress, (AgentActivity a) => new JobProgress(JobStage.AgentWorking, null,
+                a.IsStillWorking ? $"Agent still working ({a.Elapsed.TotalSeconds:0} s)" : "Agent: " + a.Event)), ct).ConfigureAwait(false);
         progress?.Report(new JobProgress(JobStage.CheckingState, null, "Checking the timeline"));
         var state = await ExportableStateAsync(session.SessionId, reply, ct).ConfigureAwait(false);
-        if (state is null && reply.Interrupted)
-        {
-            // The stream broke before the edit showed: ask once more (the agent cannot be resumed).
-            reply = await AskAsync(session.SessionId, request, progress, ct).ConfigureAwait(false);
-            state = await ExportableStateAsync(session.SessionId, reply, ct).ConfigureAwait(false);
-        }
         if (state is null)
-            throw new NemoApiException(NemoErrorKind.AgentError,
-                "The agent did not put anything on the timeline to export" + (reply.Silent ? "" : $" (it said: \"{Shorten(reply.Text)}\")"));
+            throw new NemoApiException(NemoErrorKind.AgentError, "The agent did not put anything on the timeline to export"
+                + (reply.TrailingError is string error ? $" (it ended with the error \"{Shorten(error)}\")" : reply.Silent ? "" : $" (it said: \"{Shorten(reply.Text)}\")"));
 
-        var (render, file) = await new ExportJob(_client, _schedule).RunAsync(
-            new ExportRequest(session.SessionId, state.Draft, target) { Format = request.OutputFormat, Overwrite = request.Overwrite, Timeout = request.RenderTimeout },
-            progress, ct).ConfigureAwait(false);
+        var export = new ExportRequest(session.SessionId, state.Draft, output.Target)
+        {
+            Output = RenderOutput.For(request), Uploads = upload.Files, VideoInfos = state.VideoInfos, Overwrite = request.Overwrite, Timeout = request.RenderTimeout,
+        };
+        var render = await new ExportJob(_client, _schedule).RenderToAsync(export, output, progress, ct).ConfigureAwait(false);
+
+        var sourceDuration = upload.Files.FirstOrDefault()?.Duration;
+        var facts = MediaInspector.Inspect(output.TempPath);
+        var judgement = OutputCheck.Judge(request, facts, sourceDuration);
+        if (judgement.Problem is string problem)
+            return await FinishLocallyAsync(request, source, output, render, session.SessionId, $"The service returned a file that is not what was asked: {problem}", progress, ct).ConfigureAwait(false);
 
         progress?.Report(new JobProgress(JobStage.Completed, 100, "Done"));
         return new JobResult
         {
-            Output = file,
-            Source = source.FullName,
-            SessionId = session.SessionId,
-            RenderId = render.Id,
-            BitrateKbps = request switch { Mp3Request { VbrQuality: null } m => m.BitrateKbps, CompressRequest c => c.VideoBitrateKbps, _ => null },
-            Duration = upload.Files.FirstOrDefault()?.Duration,
-            AgentSummary = reply.Summary,
+            Output = output.Commit(), Source = source.FullName, SessionId = session.SessionId, RenderId = render.Id,
+            BitrateKbps = OutputCheck.MeasuredKbps(request, facts), RequestedBitrateKbps = OutputCheck.RequestedKbps(request), IsVbr = facts.IsVbr,
+            Duration = facts.Duration, SourceDuration = sourceDuration, AgentSummary = reply.Summary, Warnings = judgement.Warnings,
         };
     }
 
-    private Task<AgentReply> AskAsync(string sessionId, MediaJobRequest request, IProgress<JobProgress>? progress, CancellationToken ct)
+    /// <summary>
+    /// The render is not what was asked: the same job done from the source with ffmpeg, said in a warning; without
+    /// ffmpeg an error that names the render (so what was paid for is not lost) and nothing at the output path.
+    /// </summary>
+    private async Task<JobResult> FinishLocallyAsync(MediaJobRequest request, FileInfo source, OutputFile output, RenderJob render, string sessionId,
+        string problem, IProgress<JobProgress>? progress, CancellationToken ct)
     {
-        progress?.Report(new JobProgress(JobStage.AgentWorking, null, "Asking the agent: " + request.Instruction));
-        return new AgentConversation(_client).SendAsync(sessionId, request.Instruction,
-            Report(progress, (AgentActivity a) => new JobProgress(JobStage.AgentWorking, null,
-                a.IsStillWorking ? $"Agent still working ({a.Elapsed.TotalSeconds:0} s)" : "Agent: " + a.Event)), ct);
+        var tools = LocateFfmpeg() ?? throw OutputCheck.WrongOutput(problem, render, output.Target);
+        output.Dispose(); // the render's bytes go; the local job writes the target through its own output file
+        progress?.Report(new JobProgress(JobStage.Encoding, 0, "Finishing on this machine with ffmpeg"));
+        var local = await new Local.LocalJob(tools).ConvertAsync(source, request, progress, ct).ConfigureAwait(false);
+        var warnings = new List<string> { $"{problem.TrimEnd('.')}; '{local.Output.Name}' was made from '{source.Name}' on this machine with ffmpeg instead (render {render.Id})." };
+        warnings.AddRange(local.Warnings);
+        return new JobResult
+        {
+            Output = local.Output, Source = source.FullName, SessionId = sessionId, RenderId = render.Id, Engine = NemoEngine.Cloud, FinishedLocally = true,
+            BitrateKbps = local.BitrateKbps, RequestedBitrateKbps = OutputCheck.RequestedKbps(request), IsVbr = local.IsVbr,
+            Duration = local.Duration, SourceDuration = local.SourceDuration, Warnings = warnings,
+        };
     }
 
     /// <summary>The state once the agent's edit shows on the timeline (edits can land a moment after the stream ends), or null.</summary>

@@ -1,5 +1,7 @@
 using System.Text.Json;
 using NemoVideo.Api;
+using NemoVideo.Media;
+using NemoVideo.Transfers;
 
 namespace NemoVideo.Jobs;
 
@@ -16,16 +18,33 @@ public sealed class ExportRequest
     public string SessionId { get; }
     public JsonElement Draft { get; }
     public string OutputPath { get; }
+    /// <summary>The plain format asked for (Invoke-NemoExport -Format); <see cref="Output"/> wins when given.</summary>
     public string Format { get; init; } = "mp4";
     public string Quality { get; init; } = "high";
+    /// <summary>The exact render request of a job; null for <see cref="RenderOutput.ForFormat"/> of Format and Quality.</summary>
+    public RenderOutput? Output { get; init; }
+    /// <summary>Files uploaded to the session, whose service paths in the draft are rewritten to their CDN addresses.</summary>
+    public IReadOnlyList<UploadedAsset> Uploads { get; init; } = Array.Empty<UploadedAsset>();
+    /// <summary>The state's video_infos, another source of those addresses.</summary>
+    public JsonElement VideoInfos { get; init; }
     public bool Overwrite { get; init; }
     public TimeSpan Timeout { get; init; } = TimeSpan.FromMinutes(5);
 }
 
-/// <summary>Render → poll → download: the export half of every job, and Invoke-NemoExport on its own.</summary>
+/// <summary>What an export made: the render, the file, what the file is, and anything the user should know.</summary>
+public sealed class ExportResult
+{
+    public RenderJob Render { get; init; } = null!;
+    public FileInfo File { get; init; } = null!;
+    public MediaFacts Facts { get; init; } = null!;
+    public bool FinishedLocally { get; init; }
+    public IReadOnlyList<string> Warnings { get; init; } = Array.Empty<string>();
+}
+
+/// <summary>Render → poll → download → check: the export half of every job, and Invoke-NemoExport on its own.</summary>
 public sealed class ExportJob
 {
-    /// <summary>The formats the render endpoint documents.</summary>
+    /// <summary>The formats Invoke-NemoExport offers.</summary>
     public static readonly IReadOnlyList<string> Formats = new[] { "mp4", "mov", "webm", "mp3", "wav", "m4a", "aac" };
 
     private readonly NemoApiClient _client;
@@ -37,21 +56,51 @@ public sealed class ExportJob
         _schedule = schedule;
     }
 
-    /// <summary>The finished render and the file it was saved to.</summary>
-    public async Task<(RenderJob Render, FileInfo File)> RunAsync(ExportRequest request, IProgress<JobProgress>? progress = null, CancellationToken ct = default)
+    /// <summary>ffmpeg for finishing a result that is not what was asked; null when it is not installed.</summary>
+    public Func<Local.FfmpegTools?> LocateFfmpeg { get; init; } = () => Local.FfmpegTools.TryLocate();
+
+    /// <summary>
+    /// Exports to <see cref="ExportRequest.OutputPath"/>. The file is checked from its bytes before it takes its
+    /// name: an MP3 asked for and a video received is finished here with ffmpeg (the audio extracted), or is an
+    /// error that names the render; any other format must at least be whole media of the kind asked.
+    /// </summary>
+    public async Task<ExportResult> RunAsync(ExportRequest request, IProgress<JobProgress>? progress = null, CancellationToken ct = default)
     {
-        var target = Path.GetFullPath(request.OutputPath);
-        OutputPaths.CheckWritable(target, request.Overwrite);
+        using var output = OutputFile.Create(request.OutputPath, request.Overwrite);
+        var render = await RenderToAsync(request, output, progress, ct).ConfigureAwait(false);
+        var facts = MediaInspector.Inspect(output.TempPath);
+        var wanted = (request.Output?.Format ?? request.Format).ToLowerInvariant();
+        var problem = OutputCheck.ForFormat(wanted, facts);
+        if (problem is null)
+            return new ExportResult { Render = render, File = output.Commit(), Facts = facts };
+
+        // The one case that can be finished from the render itself: the audio of a video, as MP3.
+        var tools = wanted == "mp3" && facts.HasAudio && !facts.Truncated ? LocateFfmpeg() : null;
+        if (tools is null) throw OutputCheck.WrongOutput(problem, render, output.Target);
+        progress?.Report(new JobProgress(JobStage.Encoding, 0, "Extracting the audio on this machine"));
+        var local = await new Local.LocalJob(tools).ConvertAsync(new FileInfo(output.TempPath),
+            new Mp3Request(output.TempPath, output.Target) { Overwrite = request.Overwrite }, progress, ct).ConfigureAwait(false);
+        return new ExportResult
+        {
+            Render = render, File = local.Output, Facts = MediaInspector.Inspect(local.Output.FullName), FinishedLocally = true,
+            Warnings = new[] { $"{problem}; the audio was extracted on this machine with ffmpeg (render {render.Id})." },
+        };
+    }
+
+    /// <summary>Submits the render, waits for it and downloads it into <paramref name="output"/>'s temporary file, uncommitted.</summary>
+    internal async Task<RenderJob> RenderToAsync(ExportRequest request, OutputFile output, IProgress<JobProgress>? progress, CancellationToken ct)
+    {
+        var draft = DraftMedia.RewriteServicePaths(request.Draft, request.Uploads, request.VideoInfos);
         progress?.Report(new JobProgress(JobStage.Rendering, 0, "Rendering"));
-        var render = await _client.SubmitRenderAsync(request.SessionId, request.Draft, request.Format, request.Quality, ct).ConfigureAwait(false);
+        var render = await _client.SubmitRenderAsync(request.SessionId, draft, request.Output ?? RenderOutput.ForFormat(request.Format, request.Quality), ct).ConfigureAwait(false);
         render = await new RenderPoller(_client, _schedule).WaitAsync(render, request.Timeout,
             progress is null ? null : new RelayProgress<RenderJob>(r => progress.Report(new JobProgress(JobStage.Rendering, (int)r.Progress, $"Rendering ({r.Status.ToString().ToLowerInvariant()})"))), ct).ConfigureAwait(false);
 
-        var name = Path.GetFileName(target);
+        var name = Path.GetFileName(output.Target);
         progress?.Report(new JobProgress(JobStage.Downloading, 0, "Downloading " + name));
-        var file = await _client.DownloadRenderAsync(render, target, request.Overwrite,
-            progress is null ? null : new RelayProgress<Transfers.TransferProgress>(p => progress.Report(new JobProgress(JobStage.Downloading, p.Percent, "Downloading " + name))), ct).ConfigureAwait(false);
-        return (render, file);
+        await _client.DownloadRenderAsync(render, output,
+            progress is null ? null : new RelayProgress<TransferProgress>(p => progress.Report(new JobProgress(JobStage.Downloading, p.Percent, "Downloading " + name))), ct).ConfigureAwait(false);
+        return render;
     }
 }
 

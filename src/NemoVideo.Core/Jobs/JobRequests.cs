@@ -37,6 +37,8 @@ public abstract class MediaJobRequest
     public abstract string OutputFormat { get; }
     /// <summary>The source types this job takes.</summary>
     public virtual IReadOnlyCollection<string> AcceptedExtensions => MediaRules.VideoExtensions;
+    /// <summary>The seed skill whose job this is, sent as X-Skill-Source.</summary>
+    public abstract string SkillName { get; }
 }
 
 /// <summary>Extract a video's audio as MP3.</summary>
@@ -76,6 +78,7 @@ public sealed class Mp3Request : MediaJobRequest
         "Extract the audio as MP3 " + (VbrQuality is int q ? $"at VBR quality V{q}" : $"at {BitrateKbps} kbps")
         + (AudioTrack is int t ? $" (track {t})" : AudioLanguage is string l ? $" (the {l} audio track)" : "") + ".";
     public override string OutputFormat => "mp3";
+    public override string SkillName => NemoClientOptions.Mp3Skill;
 }
 
 /// <summary>Re-encode a video at a target bitrate and, optionally, a lower resolution.</summary>
@@ -100,6 +103,7 @@ public sealed class CompressRequest : MediaJobRequest
     public override string Instruction =>
         $"Compress the video to {FormatBitrate(VideoBitrateKbps)}" + (Height is int h ? $" at {h}p" : "") + (TwoPass ? " using two-pass encoding" : "") + ".";
     public override string OutputFormat => "mp4";
+    public override string SkillName => NemoClientOptions.CompressSkill;
 
     /// <summary>"8 Mbps", "2.5 Mbps", "800 kbps".</summary>
     public static string FormatBitrate(int kbps) => kbps >= 1000
@@ -107,21 +111,31 @@ public sealed class CompressRequest : MediaJobRequest
         : kbps.ToString(CultureInfo.InvariantCulture) + " kbps";
 }
 
-/// <summary>What a finished job made.</summary>
+/// <summary>What a finished job made: what the file is, measured from its bytes, and what was asked for.</summary>
 public sealed class JobResult
 {
     public FileInfo Output { get; init; } = null!;
     public string Source { get; init; } = "";
     public string SessionId { get; init; } = "";
     public string RenderId { get; init; } = "";
-    /// <summary>The bitrate asked for, in kbps.</summary>
+    /// <summary>The bitrate of the file written, in kbps, measured from it (audio for an MP3, video for a compressed video); the average for VBR.</summary>
     public int? BitrateKbps { get; init; }
-    /// <summary>The source's duration as the service measured it.</summary>
+    /// <summary>The bitrate asked for, in kbps (null for VBR or when left to the default).</summary>
+    public int? RequestedBitrateKbps { get; init; }
+    /// <summary>True when the MP3 is variable bitrate, measured from the file.</summary>
+    public bool? IsVbr { get; init; }
+    /// <summary>The length of the file written, measured from it.</summary>
     public TimeSpan? Duration { get; init; }
+    /// <summary>The source's length, as the service or ffprobe measured it.</summary>
+    public TimeSpan? SourceDuration { get; init; }
     /// <summary>What the agent said, or what the state showed after a silent reply.</summary>
     public string? AgentSummary { get; init; }
     /// <summary>Cloud or Local.</summary>
     public NemoEngine Engine { get; init; } = NemoEngine.Cloud;
     /// <summary>The audio was copied as it was instead of re-encoded (local engine, MP3 source).</summary>
     public bool StreamCopied { get; init; }
+    /// <summary>The cloud returned something other than what was asked, and ffmpeg on this machine made the file instead.</summary>
+    public bool FinishedLocally { get; init; }
+    /// <summary>What the user should know about this file (one line each): a different bitrate, a local finish, a length that differs from the source's.</summary>
+    public IReadOnlyList<string> Warnings { get; init; } = Array.Empty<string>();
 }

@@ -25,6 +25,13 @@ public sealed class FfmpegTools
         return new FfmpegTools(Find("ffmpeg", env.GetVariable("NEMO_FFMPEG"), env), Find("ffprobe", env.GetVariable("NEMO_FFPROBE"), env));
     }
 
+    /// <summary>Both programs, or null when either is missing (for finishing a cloud result when ffmpeg happens to be there).</summary>
+    public static FfmpegTools? TryLocate(NemoEnvironment? environment = null)
+    {
+        try { return Locate(environment); }
+        catch (LocalEngineException) { return null; }
+    }
+
     private static string Find(string tool, string? configured, NemoEnvironment env)
     {
         if (!string.IsNullOrWhiteSpace(configured))

@@ -15,14 +15,21 @@ public sealed class LocalJob
 
     public LocalJob(FfmpegTools tools) => _tools = tools;
 
-    public async Task<JobResult> RunAsync(MediaJobRequest request, IProgress<JobProgress>? progress = null, CancellationToken ct = default)
+    public Task<JobResult> RunAsync(MediaJobRequest request, IProgress<JobProgress>? progress = null, CancellationToken ct = default)
     {
         // The cloud's checks but the upload limits: an empty file is ffprobe's to report, and size does not matter here.
         var source = MediaRules.CheckFile(request.SourcePath, request.AcceptedExtensions);
-        var target = Path.GetFullPath(request.OutputPath);
-        OutputPaths.CheckWritable(target, request.Overwrite);
+        return ConvertAsync(source, request, progress, ct);
+    }
 
-        var temp = ReserveTemporary(target);
+    /// <summary>
+    /// The job on a file already checked (or one the cloud sent back, whatever its name): encode into the output's
+    /// temporary file, check it from its bytes, then give it its name.
+    /// </summary>
+    internal async Task<JobResult> ConvertAsync(FileInfo source, MediaJobRequest request, IProgress<JobProgress>? progress, CancellationToken ct)
+    {
+        using var output = CreateOutput(request.OutputPath, request.Overwrite);
+        var temp = output.TempPath;
         var passLog = Path.Combine(Path.GetTempPath(), "nemo-2pass-" + Guid.NewGuid().ToString("N"));
         // A request that may end as a plain stream copy starts copying while ffprobe looks at the file: for an MP3
         // source the copy is the whole job, and overlapping the two roughly halves it. Anything else makes the
@@ -62,19 +69,22 @@ public sealed class LocalJob
                     throw new LocalEngineException(LocalErrorKind.ConversionFailed, $"ffmpeg could not convert '{source.Name}' (exit code {run.ExitCode})",
                         "Check that the file plays; see ffmpeg's message below.", MediaProbe.LastLines(run.Stderr));
             }
-            if (request.Overwrite && File.Exists(target)) File.Replace(temp, target, null);
-            else File.Move(temp, target);
+            var facts = Media.MediaInspector.Inspect(temp);
+            if (OutputCheck.Judge(request, facts, null).Problem is string problem)
+                throw new LocalEngineException(LocalErrorKind.ConversionFailed, $"ffmpeg's output for '{source.Name}' is not what was asked: {problem}",
+                    "Check that the file plays; try again without -TwoPass or with another -Resolution.");
             progress?.Report(new JobProgress(JobStage.Completed, 100, "Done"));
             return new JobResult
             {
-                Output = new FileInfo(target), Source = source.FullName, Engine = NemoEngine.Local, StreamCopied = plan.StreamCopied,
-                BitrateKbps = plan.BitrateKbps, Duration = info.Duration, SessionId = "",
+                Output = output.Commit(), Source = source.FullName, Engine = NemoEngine.Local, StreamCopied = plan.StreamCopied,
+                BitrateKbps = OutputCheck.MeasuredKbps(request, facts), RequestedBitrateKbps = plan.StreamCopied ? null : OutputCheck.RequestedKbps(request),
+                IsVbr = facts.IsVbr, Duration = facts.Duration, SourceDuration = info.Duration, SessionId = "",
+                Warnings = OutputCheck.Judge(request, facts, info.Duration).Warnings,
             };
         }
         finally
         {
             if (speculativeCopy != null) await StopAsync(speculation, speculativeCopy).ConfigureAwait(false);
-            TryDelete(temp);
             foreach (var log in Directory.GetFiles(Path.GetDirectoryName(passLog)!, Path.GetFileName(passLog) + "*")) TryDelete(log);
         }
     }
@@ -86,18 +96,16 @@ public sealed class LocalJob
         catch (OperationCanceledException) { }
     }
 
-    /// <summary>Creates the temporary output now, so an unwritable folder is reported before any encoding.</summary>
-    private static string ReserveTemporary(string target)
+    /// <summary>The output's temporary file, made now, so an unwritable folder is reported before any encoding.</summary>
+    private static Transfers.OutputFile CreateOutput(string target, bool overwrite)
     {
-        var temp = Path.Combine(Path.GetDirectoryName(target)!, "." + Path.GetFileName(target) + "." + Guid.NewGuid().ToString("N").Substring(0, 8) + ".partial");
         try
         {
-            using (new FileStream(temp, FileMode.CreateNew, FileAccess.Write)) { }
-            return temp;
+            return Transfers.OutputFile.Create(target, overwrite);
         }
-        catch (Exception ex) when (ex is UnauthorizedAccessException or IOException)
+        catch (UnauthorizedAccessException ex)
         {
-            throw new LocalEngineException(LocalErrorKind.OutputNotWritable, $"Cannot write to '{Path.GetDirectoryName(target)}': {ex.Message}",
+            throw new LocalEngineException(LocalErrorKind.OutputNotWritable, $"Cannot write to '{Path.GetDirectoryName(Path.GetFullPath(target))}': {ex.Message}",
                 "Choose a -Destination you can write to.", inner: ex);
         }
     }

@@ -10,47 +10,41 @@ public sealed partial class NemoApiClient
     private const int CopyBufferSize = 256 * 1024;
 
     /// <summary>
-    /// Fetches a finished render to <paramref name="destination"/>: from its output URL without the token
-    /// (a CDN is not the API), else from the API's fallback download with it. The bytes go to a temporary
-    /// file beside the destination, checked against Content-Length, and renamed only when complete; on any
-    /// failure or cancellation nothing is left behind.
+    /// The raw transfer of a finished render to <paramref name="destination"/>, whole or not at all (through
+    /// <see cref="OutputFile"/>), without judging what the bytes are: the jobs do that (<see cref="Jobs.ExportJob"/>).
     /// </summary>
     public async Task<FileInfo> DownloadRenderAsync(RenderJob job, string destination, bool overwrite,
         IProgress<TransferProgress>? progress = null, CancellationToken ct = default)
     {
-        var target = Path.GetFullPath(destination);
-        if (!overwrite && File.Exists(target))
-            throw new IOException($"'{target}' already exists; use -Force to overwrite it.");
-        var dir = Path.GetDirectoryName(target)!;
-        if (!Directory.Exists(dir)) throw new DirectoryNotFoundException($"The folder '{dir}' does not exist.");
+        using var output = OutputFile.Create(destination, overwrite);
+        await DownloadRenderAsync(job, output, progress, ct).ConfigureAwait(false);
+        return output.Commit();
+    }
 
-        var temp = Path.Combine(dir, "." + Path.GetFileName(target) + "." + Guid.NewGuid().ToString("N").Substring(0, 8) + ".partial");
-        try
+    /// <summary>
+    /// Fetches a finished render into <paramref name="output"/>'s temporary file: from its output URL without the
+    /// token (a CDN is not the API), else from the API's fallback download with it. The length is checked against
+    /// Content-Length; the caller checks what the file is and commits it.
+    /// </summary>
+    public async Task DownloadRenderAsync(RenderJob job, OutputFile output, IProgress<TransferProgress>? progress = null, CancellationToken ct = default)
+    {
+        var temp = output.TempPath;
+        NemoApiException? cdnFailure = null;
+        if (job.OutputUrl != null)
         {
-            NemoApiException? cdnFailure = null;
-            if (job.OutputUrl != null)
+            try
             {
-                try
-                {
-                    await WithoutTokenAsync(c => DownloadOnceAsync(job.OutputUrl, null, temp, progress, c), ct).ConfigureAwait(false);
-                }
-                catch (NemoApiException ex) when (!ex.IsTransient || ex.StatusCode.HasValue)
-                {
-                    cdnFailure = ex; // e.g. 403 from an expired signed URL: the API can still serve it
-                }
+                await WithoutTokenAsync(c => DownloadOnceAsync(job.OutputUrl, null, temp, progress, c), ct).ConfigureAwait(false);
             }
-            if (job.OutputUrl == null || cdnFailure != null)
+            catch (NemoApiException ex) when (!ex.IsTransient || ex.StatusCode.HasValue)
             {
-                var path = "api/render/proxy/" + Uri.EscapeDataString(job.Id) + "/download";
-                await WithTokenAsync((token, c) => DownloadOnceAsync(new Uri(BaseUri, path), token, temp, progress, c), ct).ConfigureAwait(false);
+                cdnFailure = ex; // e.g. 403 from an expired signed URL: the API can still serve it
             }
-            if (overwrite && File.Exists(target)) File.Replace(temp, target, null);
-            else File.Move(temp, target);
-            return new FileInfo(target);
         }
-        finally
+        if (job.OutputUrl == null || cdnFailure != null)
         {
-            try { if (File.Exists(temp)) File.Delete(temp); } catch (IOException) { }
+            var path = "api/render/proxy/" + Uri.EscapeDataString(job.Id) + "/download";
+            await WithTokenAsync((token, c) => DownloadOnceAsync(new Uri(BaseUri, path), token, temp, progress, c), ct).ConfigureAwait(false);
         }
     }
 

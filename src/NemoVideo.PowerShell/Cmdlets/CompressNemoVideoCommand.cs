@@ -41,6 +41,7 @@ public sealed class CompressNemoVideoCommand : MediaJobCommand
     protected override void Describe(PSObject output, JobResult result)
     {
         output.Properties.Add(new PSNoteProperty("Bitrate", result.BitrateKbps));
+        output.Properties.Add(new PSNoteProperty("RequestedBitrate", result.RequestedBitrateKbps));
         output.Properties.Add(new PSNoteProperty("Resolution", Resolution));
     }
 }

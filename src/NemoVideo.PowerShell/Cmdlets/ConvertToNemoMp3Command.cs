@@ -56,6 +56,8 @@ public sealed class ConvertToNemoMp3Command : MediaJobCommand
     protected override void Describe(PSObject output, JobResult result)
     {
         output.Properties.Add(new PSNoteProperty("Bitrate", result.BitrateKbps));
+        output.Properties.Add(new PSNoteProperty("RequestedBitrate", result.RequestedBitrateKbps));
+        output.Properties.Add(new PSNoteProperty("Vbr", result.IsVbr));
         output.Properties.Add(new PSNoteProperty("StreamCopied", result.StreamCopied));
     }
 }

@@ -50,14 +50,19 @@ public sealed class InvokeNemoExportCommand : SessionCmdlet
                 throw new NemoApiException(NemoErrorKind.InvalidRequest, "The timeline is empty: there is nothing to export",
                     advice: "Upload a file (Send-NemoVideo) and ask the agent for an edit (Send-NemoMessage) first.");
             var progress = new RelayProgress<JobProgress>(p => Post(() => WriteProgress(new ProgressRecord(3, "Exporting", p.Status) { PercentComplete = p.Percent ?? 0 })));
-            var (render, file) = await new ExportJob(connection.Client).RunAsync(
-                new ExportRequest(sessionId, state.Draft, target) { Format = Format, Quality = Quality, Overwrite = Force, Timeout = Timeout }, progress, ct).ConfigureAwait(false);
+            var result = await new ExportJob(connection.Client).RunAsync(
+                new ExportRequest(sessionId, state.Draft, target) { Format = Format, Quality = Quality, VideoInfos = state.VideoInfos, Overwrite = Force, Timeout = Timeout },
+                progress, ct).ConfigureAwait(false);
             Post(() =>
             {
                 WriteProgress(new ProgressRecord(3, "Exporting", "Done") { RecordType = ProgressRecordType.Completed });
-                var output = PSObject.AsPSObject(file);
-                output.Properties.Add(new PSNoteProperty("RenderId", render.Id));
+                foreach (var warning in result.Warnings) WriteWarning(warning);
+                var output = PSObject.AsPSObject(result.File);
+                output.Properties.Add(new PSNoteProperty("RenderId", result.Render.Id));
                 output.Properties.Add(new PSNoteProperty("SessionId", sessionId));
+                output.Properties.Add(new PSNoteProperty("Format", result.Facts.Describe()));
+                output.Properties.Add(new PSNoteProperty("Duration", result.Facts.Duration));
+                output.Properties.Add(new PSNoteProperty("FinishedLocally", result.FinishedLocally));
                 WriteObject(output);
             });
         }, OutFile);

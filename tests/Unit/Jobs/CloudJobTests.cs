@@ -57,7 +57,9 @@ public class CloudJobTests : IDisposable
         using var client = _env.Client(emu);
         var source = await Media.TwoLanguageClipAsync();
         var result = await Job(client).RunAsync(new Mp3Request(source, _env.PathIn("ger.mp3")) { AudioLanguage = "ger", VbrQuality = 4 });
-        Assert.Null(result.BitrateKbps);
+        Assert.Null(result.RequestedBitrateKbps); // VBR: no rate was asked for
+        Assert.True(result.IsVbr, "measured from the file: variable bitrate");
+        Assert.InRange(result.BitrateKbps!.Value, 20, 260); // the measured average of a sine tone
         Assert.InRange((await Media.ProbeAsync(result.Output.FullName)).Duration, 1.8, 2.2); // the 2-second German track
         Assert.Contains("Xing", System.Text.Encoding.ASCII.GetString(File.ReadAllBytes(result.Output.FullName).Take(8192).ToArray()));
     }

@@ -57,7 +57,9 @@ public class LocalJobTests : IDisposable
     {
         var source = await Media.ClipAsync(".mp4", seconds: 3);
         var result = await _job.RunAsync(new Mp3Request(source, _env.PathIn("vbr.mp3")) { VbrQuality = 2 });
-        Assert.Null(result.BitrateKbps);
+        Assert.Null(result.RequestedBitrateKbps); // VBR: no rate was asked for
+        Assert.True(result.IsVbr, "measured from the file: variable bitrate");
+        Assert.InRange(result.BitrateKbps!.Value, 20, 260); // the measured average of a sine tone
         var head = Encoding.ASCII.GetString(File.ReadAllBytes(result.Output.FullName).Take(8192).ToArray());
         Assert.Contains("Xing", head); // LAME writes Xing for VBR, Info for CBR
         var cbr = await _job.RunAsync(new Mp3Request(source, _env.PathIn("cbr.mp3"), 128));
