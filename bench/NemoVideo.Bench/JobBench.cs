@@ -87,6 +87,6 @@ internal static class JobBench
         public void Progress(int index, JobProgress progress) { }
         public void Completed(int index, JobResult result) { }
         public void Failed(int index, Exception error) => throw new InvalidOperationException("A benchmark file failed: " + error.Message, error);
-        public void NotStarted(IReadOnlyList<int> indexes, NemoApiException cause) => throw new InvalidOperationException("Files were not started", cause);
+        public void Stopped(IReadOnlyList<int> indexes, NemoApiException cause) => throw new InvalidOperationException("Files were not converted", cause);
     }
 }

@@ -44,6 +44,8 @@ public sealed class ErrorClassification
                 NemoErrorKind.InvalidRequest => "InvalidArgument",
                 NemoErrorKind.TokenRateLimited => "LimitsExceeded",
                 NemoErrorKind.WrongOutput => "InvalidResult",
+                NemoErrorKind.Unreachable => "ConnectionError",
+                NemoErrorKind.ConfigNotWritable => "PermissionDenied",
                 _ => "NotSpecified",
             };
             return new ErrorClassification(category, "Nemo." + api.Kind, api.Message, string.IsNullOrEmpty(api.Advice) ? null : api.Advice);

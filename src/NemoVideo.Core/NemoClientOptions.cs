@@ -75,9 +75,15 @@ public sealed class RetrySettings
     public TimeSpan RateLimitDelay { get; set; } = TimeSpan.FromSeconds(30);
 }
 
-/// <summary>One HTTP attempt, as -Verbose shows it. Holds no token.</summary>
+/// <summary>One HTTP attempt, or the decision to retry one, as -Verbose shows it. Holds no token.</summary>
 public sealed class HttpCallRecord
 {
+    /// <summary>The file whose job made the call, when it was a job's.</summary>
+    public string? Label { get; init; }
+    /// <summary>For a retry: which one (1 = the first retry), of how many at most, after what wait.</summary>
+    public int? RetryAttempt { get; init; }
+    public int? RetryAttempts { get; init; }
+    public TimeSpan? RetryDelay { get; init; }
     public string Method { get; init; } = "";
     /// <summary>Path only; query strings are left out.</summary>
     public string Path { get; init; } = "";
@@ -86,6 +92,7 @@ public sealed class HttpCallRecord
     /// <summary>What failed when there was no status.</summary>
     public string? Error { get; init; }
 
-    public override string ToString() =>
-        $"{Method} {Path} -> {(StatusCode?.ToString() ?? Error ?? "no answer")} in {Elapsed.TotalMilliseconds:0} ms";
+    public override string ToString() => (Label is null ? "" : $"[{Label}] ") + (RetryDelay is TimeSpan wait
+        ? $"{Error ?? "A transient failure"}: retry {RetryAttempt} of {RetryAttempts} in {wait.TotalSeconds:0.0} s"
+        : $"{Method} {Path} -> {(StatusCode?.ToString() ?? Error ?? "no answer")} in {Elapsed.TotalMilliseconds:0} ms");
 }

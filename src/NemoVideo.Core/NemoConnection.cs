@@ -44,7 +44,11 @@ public sealed class NemoConnection : IDisposable
         return new NemoConnection(new NemoApiClient(options, tokens, environment));
     }
 
-    public NemoApiClient Client { get; }
+    /// <summary>
+    /// The client: internal, so that the connection PowerShell shows (Get-NemoSession, Connect-Nemo -PassThru) is data,
+    /// not machinery that ConvertTo-Json or Export-Clixml would walk into.
+    /// </summary>
+    internal NemoApiClient Client { get; }
     /// <summary>The engine the job cmdlets use when -Engine is not given.</summary>
     public Jobs.NemoEngine DefaultEngine { get; set; } = Jobs.NemoEngine.Cloud;
     public Uri BaseUri => Client.Options.BaseUri;

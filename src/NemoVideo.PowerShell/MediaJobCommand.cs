@@ -194,14 +194,14 @@ public abstract class MediaJobCommand : NemoCmdlet
             _cmd.WriteError(ToErrorRecord(error, new FileInfo(_requests[index].SourcePath)));
         });
 
-        public void NotStarted(IReadOnlyList<int> indexes, NemoVideo.Api.NemoApiException cause) => _cmd.Post(() =>
+        public void Stopped(IReadOnlyList<int> indexes, NemoVideo.Api.NemoApiException cause) => _cmd.Post(() =>
         {
             var files = indexes.Select(i => _requests[i].SourcePath).ToArray();
             foreach (var i in indexes) foreach (var record in Bars.Finish(i)) _cmd.WriteProgress(record);
             var why = cause.Kind == NemoVideo.Api.NemoErrorKind.PlanRequired
-                ? "the service refused to export with this token (HTTP 402), and each would pay for an edit it could not export"
-                : "the account has no credits left";
-            var message = $"{files.Length} file(s) were not started because {why}: {string.Join(", ", files.Select(System.IO.Path.GetFileName))}";
+                ? "the service refused to export with this token (HTTP 402); the rest were not started, as each would pay for an edit it could not export"
+                : "the account ran out of credits; the rest were not started";
+            var message = $"{files.Length} file(s) were not converted because {why}: {string.Join(", ", files.Select(System.IO.Path.GetFileName))}. {cause.ServerMessage.TrimEnd('.')}.";
             _cmd.WriteError(new ErrorRecord(new InvalidOperationException(message, cause), "Nemo.BatchStopped",
                 cause.Kind == NemoVideo.Api.NemoErrorKind.PlanRequired ? ErrorCategory.PermissionDenied : ErrorCategory.QuotaExceeded, files)
             {

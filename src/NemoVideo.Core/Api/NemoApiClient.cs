@@ -14,7 +14,7 @@ namespace NemoVideo.Api;
 /// </summary>
 public sealed partial class NemoApiClient : IDisposable
 {
-    private static readonly AsyncLocal<string?> CurrentSkill = new();
+    private static readonly AsyncLocal<JobScope?> CurrentJob = new();
     private readonly ResiliencePipeline _retry;
     private readonly bool _ownsHttp;
     private readonly string _platform;
@@ -32,28 +32,39 @@ public sealed partial class NemoApiClient : IDisposable
             Timeout = System.Threading.Timeout.InfiniteTimeSpan, // per-call limits below; the agent may talk for 15 minutes
         };
         _ownsHttp = true;
-        _retry = NemoResilience.Create(options.Retry);
+        _retry = NemoResilience.Create(options.Retry, (ex, attempt, delay) => Trace(new HttpCallRecord
+        {
+            Label = CurrentJob.Value?.Label, Error = ex.ServerMessage, RetryAttempt = attempt, RetryAttempts = options.Retry.MaxRetries, RetryDelay = delay,
+        }));
         BaseUri = options.BaseUri.AbsoluteUri.EndsWith("/", StringComparison.Ordinal) ? options.BaseUri : new Uri(options.BaseUri.AbsoluteUri + "/");
         var declared = options.SkillPlatform ?? Environment.GetVariable("SKILL_SOURCE");
         _platform = string.IsNullOrWhiteSpace(declared) ? "unknown" : declared!.Trim();
     }
 
     /// <summary>
-    /// Until disposed, the calls of this flow (and what it starts) carry <paramref name="skill"/> as X-Skill-Source:
-    /// the seed skill whose job is being done (<see cref="NemoClientOptions.Mp3Skill"/> or <see cref="NemoClientOptions.CompressSkill"/>).
+    /// Until disposed, the calls of this flow (and what it starts) carry <paramref name="skill"/> as X-Skill-Source
+    /// (the seed skill whose job is being done: <see cref="NemoClientOptions.Mp3Skill"/> or
+    /// <see cref="NemoClientOptions.CompressSkill"/>), and their trace lines carry <paramref name="label"/> (the file).
     /// </summary>
-    public static IDisposable ForSkill(string skill)
+    public static IDisposable ForJob(string skill, string? label = null)
     {
-        var previous = CurrentSkill.Value;
-        CurrentSkill.Value = skill;
-        return new SkillScope(previous);
+        var previous = CurrentJob.Value;
+        CurrentJob.Value = new JobScope(skill, label);
+        return new Restore(previous);
     }
 
-    private sealed class SkillScope : IDisposable
+    private sealed class JobScope
     {
-        private readonly string? _previous;
-        public SkillScope(string? previous) => _previous = previous;
-        public void Dispose() => CurrentSkill.Value = _previous;
+        public JobScope(string skill, string? label) { Skill = skill; Label = label; }
+        public string Skill { get; }
+        public string? Label { get; }
+    }
+
+    private sealed class Restore : IDisposable
+    {
+        private readonly JobScope? _previous;
+        public Restore(JobScope? previous) => _previous = previous;
+        public void Dispose() => CurrentJob.Value = _previous;
     }
 
     public NemoClientOptions Options { get; }
@@ -72,7 +83,7 @@ public sealed partial class NemoApiClient : IDisposable
     internal HttpRequestMessage CreateRequest(HttpMethod method, string relativePath, NemoToken? token)
     {
         var request = new HttpRequestMessage(method, new Uri(BaseUri, relativePath.TrimStart('/')));
-        request.Headers.TryAddWithoutValidation("X-Skill-Source", CurrentSkill.Value ?? NemoClientOptions.Mp3Skill);
+        request.Headers.TryAddWithoutValidation("X-Skill-Source", CurrentJob.Value?.Skill ?? NemoClientOptions.Mp3Skill);
         request.Headers.TryAddWithoutValidation("X-Skill-Version", Options.SkillVersion);
         request.Headers.TryAddWithoutValidation("X-Skill-Platform", _platform);
         request.Headers.UserAgent.Add(new ProductInfoHeaderValue("NemoVideo-PowerShell", Options.SkillVersion));
@@ -160,6 +171,10 @@ public sealed partial class NemoApiClient : IDisposable
         {
             throw new NemoApiException(NemoErrorKind.ServerError, $"No answer to {request.Method} {request.RequestUri?.AbsolutePath} within {limit.TotalSeconds:0} s");
         }
+        catch (HttpRequestException ex) when (Unreachable(ex, request.RequestUri) is NemoApiException wrongAddress)
+        {
+            throw wrongAddress;
+        }
         catch (HttpRequestException ex)
         {
             throw new NemoApiException(NemoErrorKind.ServerError, $"The connection failed during {request.Method} {request.RequestUri?.AbsolutePath}: {Innermost(ex).Message}", inner: ex);
@@ -168,6 +183,23 @@ public sealed partial class NemoApiClient : IDisposable
         {
             throw new NemoApiException(NemoErrorKind.ServerError, $"The connection dropped during {request.Method} {request.RequestUri?.AbsolutePath}: {Innermost(ex).Message}", inner: ex);
         }
+    }
+
+    /// <summary>
+    /// A refused connection or an unknown host name is the address's fault, not a passing fault of the service:
+    /// said at once, not retried for a minute.
+    /// </summary>
+    private static NemoApiException? Unreachable(HttpRequestException ex, Uri? uri)
+    {
+        if (Innermost(ex) is not System.Net.Sockets.SocketException socket || uri is null) return null;
+        var where = uri.IsDefaultPort ? uri.Host : $"{uri.Host}:{uri.Port}";
+        var message = socket.SocketErrorCode switch
+        {
+            System.Net.Sockets.SocketError.ConnectionRefused => $"Nothing is listening at {where} (connection refused)",
+            System.Net.Sockets.SocketError.HostNotFound or System.Net.Sockets.SocketError.NoData => $"The host name '{uri.Host}' is not known",
+            _ => null,
+        };
+        return message is null ? null : new NemoApiException(NemoErrorKind.Unreachable, message, inner: ex);
     }
 
     internal static TimeSpan? RetryAfterOf(HttpResponseMessage response)
@@ -181,11 +213,21 @@ public sealed partial class NemoApiClient : IDisposable
 
     private void Trace(HttpRequestMessage request, int? status, string? error, TimeSpan elapsed)
     {
+        Trace(() => new HttpCallRecord
+        {
+            Label = CurrentJob.Value?.Label, Method = request.Method.Method, Path = request.RequestUri?.AbsolutePath ?? "", StatusCode = status, Error = error, Elapsed = elapsed,
+        });
+    }
+
+    private void Trace(HttpCallRecord record) => Trace(() => record);
+
+    private void Trace(Func<HttpCallRecord> record)
+    {
         var trace = Options.Trace;
         if (trace == null) return;
         try
         {
-            trace(new HttpCallRecord { Method = request.Method.Method, Path = request.RequestUri?.AbsolutePath ?? "", StatusCode = status, Error = error, Elapsed = elapsed });
+            trace(record());
         }
         catch
         {

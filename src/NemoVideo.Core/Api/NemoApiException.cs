@@ -57,6 +57,7 @@ public sealed class NemoApiException : Exception
         NemoErrorKind.Timeout => "Raise -Timeout, or check the render later with Get-NemoRender.",
         NemoErrorKind.AgentError => "Rephrase the request or try again.",
         NemoErrorKind.TokenRateLimited => "A token of your own avoids the limit: create one at nemovideo.com (Settings, API Tokens) and put it in NEMO_TOKEN.",
+        NemoErrorKind.Unreachable => "Check the address: -BaseUri, NEMO_API_URL (default https://mega-api-prod.nemovideo.ai), and any proxy.",
         NemoErrorKind.WrongOutput => "Convert on this machine with -Engine Local, or install ffmpeg so that such results are finished locally.",
         _ => "",
     };

@@ -39,4 +39,8 @@ public enum NemoErrorKind
     TokenRateLimited,
     /// <summary>The service returned something other than what was asked (a video for an MP3, a damaged file), and it could not be finished here.</summary>
     WrongOutput,
+    /// <summary>Nothing answers at the address (connection refused, unknown host): the address is wrong, not the service busy.</summary>
+    Unreachable,
+    /// <summary>The config folder (token cache, client id) cannot be written.</summary>
+    ConfigNotWritable,
 }

@@ -66,8 +66,9 @@ internal static class PrivateFile
                 await Task.Delay(delay, ct).ConfigureAwait(false);
                 delay = Math.Min(delay * 2, 200);
             }
-            catch (UnauthorizedAccessException) when (DateTime.UtcNow < deadline)
+            catch (UnauthorizedAccessException) when (DateTime.UtcNow < deadline && File.Exists(lockPath))
             {
+                // Windows refuses a file another process is closing; a lock file that cannot even be made is the folder's fault.
                 await Task.Delay(delay, ct).ConfigureAwait(false);
                 delay = Math.Min(delay * 2, 200);
             }

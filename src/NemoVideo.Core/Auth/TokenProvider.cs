@@ -90,7 +90,7 @@ public sealed class TokenProvider
             if (!string.IsNullOrWhiteSpace(env)) return new NemoToken(env!, TokenSource.Environment);
         }
 
-        using (await Cache.LockAsync(ct).ConfigureAwait(false))
+        using (await WritableConfig(() => Cache.LockAsync(ct)).ConfigureAwait(false))
         {
             var cached = Cache.TryGet(_baseUri);
             if (cached != null && !cached.SameSecret(rejected)) return cached; // maybe written by another process meanwhile
@@ -98,11 +98,30 @@ public sealed class TokenProvider
             if (_fetch == null) throw new InvalidOperationException("No way to fetch an anonymous token was attached.");
             var clientId = _environment.GetVariable("NEMO_CLIENT_ID")?.Trim() is { Length: > 0 } fromEnv
                 ? fromEnv
-                : await ClientIdStore.GetOrCreateAsync(_environment.ConfigDirectory, ct).ConfigureAwait(false);
+                : await WritableConfig(() => ClientIdStore.GetOrCreateAsync(_environment.ConfigDirectory, ct)).ConfigureAwait(false);
             var fresh = await _fetch(clientId, ct).ConfigureAwait(false);
             AnonymousFetches++;
-            Cache.Store(_baseUri, fresh, _environment.Now());
+            await WritableConfig(() => { Cache.Store(_baseUri, fresh, _environment.Now()); return Task.FromResult(true); }).ConfigureAwait(false);
             return fresh;
+        }
+    }
+
+    /// <summary>
+    /// A config folder that cannot be written (a read-only home, a service account without a profile) is said as
+    /// such, with the two ways around it, before any file is uploaded or any credit spent.
+    /// </summary>
+    private async Task<T> WritableConfig<T>(Func<Task<T>> action)
+    {
+        try
+        {
+            return await action().ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is UnauthorizedAccessException || (ex is IOException && ex is not FileNotFoundException))
+        {
+            throw new NemoApiException(NemoErrorKind.ConfigNotWritable,
+                $"The config folder '{_environment.ConfigDirectory}' cannot be written ({ex.Message.TrimEnd('.')})",
+                advice: "Set NEMO_CONFIG_DIR to a folder this account can write (the token cache and client id live there), or set NEMO_TOKEN to a token, which needs no folder.",
+                inner: ex);
         }
     }
 }

@@ -9,8 +9,11 @@ public interface IBatchObserver
     void Progress(int index, JobProgress progress);
     void Completed(int index, JobResult result);
     void Failed(int index, Exception error);
-    /// <summary>Said once: these items were not started, because of <paramref name="cause"/> (no credits, or export refused).</summary>
-    void NotStarted(IReadOnlyList<int> indexes, NemoApiException cause);
+    /// <summary>
+    /// Said once, at the end, instead of one failure per file: these items were not converted because of
+    /// <paramref name="cause"/> (no credits, or export refused) — those that met it and those then not started.
+    /// </summary>
+    void Stopped(IReadOnlyList<int> notConverted, NemoApiException cause);
 }
 
 /// <summary>
@@ -36,15 +39,16 @@ public sealed class BatchRunner
         using var slots = new SemaphoreSlim(_throttle, _throttle);
         var running = new List<Task>();
         NemoApiException? stopCause = null;
+        var stopped = new List<int>();
         try
         {
             for (var i = 0; i < items.Count; i++)
             {
                 await slots.WaitAsync(ct).ConfigureAwait(false);
-                if (Volatile.Read(ref stopCause) is NemoApiException cause)
+                if (Volatile.Read(ref stopCause) is not null)
                 {
                     slots.Release();
-                    observer.NotStarted(Enumerable.Range(i, items.Count - i).ToList(), cause);
+                    lock (stopped) stopped.AddRange(Enumerable.Range(i, items.Count - i));
                     break;
                 }
                 var index = i;
@@ -62,8 +66,15 @@ public sealed class BatchRunner
                     }
                     catch (Exception ex)
                     {
-                        if (StopsTheBatch(ex) is NemoApiException stop) Interlocked.CompareExchange(ref stopCause, stop, null);
-                        observer.Failed(index, ex);
+                        if (StopsTheBatch(ex) is NemoApiException stop)
+                        {
+                            Interlocked.CompareExchange(ref stopCause, stop, null);
+                            lock (stopped) stopped.Add(index); // said once with the others, at the end
+                        }
+                        else
+                        {
+                            observer.Failed(index, ex);
+                        }
                     }
                     finally
                     {
@@ -77,6 +88,7 @@ public sealed class BatchRunner
             // Even on Ctrl+C, wait for the running jobs to clean up (cancel renders, delete partial files).
             await Task.WhenAll(running).ConfigureAwait(false);
         }
+        if (stopCause is not null) observer.Stopped(stopped.OrderBy(i => i).ToList(), stopCause);
         ct.ThrowIfCancellationRequested();
     }
 

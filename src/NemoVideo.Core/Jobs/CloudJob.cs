@@ -37,7 +37,7 @@ public sealed class CloudJob
         // Everything that can be checked here is checked before a byte is sent, or a credit spent:
         // the source, and that the output can be written (its temporary file is made now).
         var source = MediaRules.CheckUpload(request.SourcePath, request.AcceptedExtensions);
-        using var skill = NemoApiClient.ForSkill(request.SkillName);
+        using var scope = NemoApiClient.ForJob(request.SkillName, source.Name);
         using var output = OutputFile.Create(request.OutputPath, request.Overwrite);
         for (var sessionTry = 0; ; sessionTry++)
         {

@@ -97,3 +97,56 @@ public class TokenHintTests : IDisposable
         Assert.False(File.Exists(Path.Combine(_env.ConfigDirectory, ClientIdStore.FileName)), "no client_id file is made when the variable gives one");
     }
 }
+
+/// <summary>Problems of this machine said before anything is uploaded or paid for.</summary>
+public class PreflightTests : IDisposable
+{
+    private readonly TestEnvironment _env = new();
+    public void Dispose() => _env.Dispose();
+
+    [Fact]
+    public async Task A_config_folder_that_is_a_file_names_NEMO_CONFIG_DIR_and_NEMO_TOKEN_before_any_upload()
+    {
+        await using var emu = await Emulators.StartAsync();
+        File.WriteAllText(Path.Combine(_env.Root, "not-a-folder"), "x");
+        var env = new NemoEnvironment(Path.Combine(_env.Root, "not-a-folder", "nemovideo"), _ => null);
+        using var client = _env.Client(emu.BaseUri, environment: env);
+        var clip = await Media.ClipAsync(seconds: 2);
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        var ex = await Assert.ThrowsAsync<NemoApiException>(() => FastJobs.Cloud(client).RunAsync(new Mp3Request(clip, _env.PathIn("a.mp3"), 128)));
+        Assert.Equal(NemoErrorKind.ConfigNotWritable, ex.Kind);
+        Assert.Contains("NEMO_CONFIG_DIR", ex.Advice);
+        Assert.Contains("NEMO_TOKEN", ex.Advice);
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(10), $"said at once, not after the lock's wait: {watch.Elapsed}");
+        Assert.DoesNotContain(emu.Store.RequestLog, r => r.Path.StartsWith("/api/upload-video/"));
+        Assert.Empty(Directory.GetFiles(_env.WorkDirectory));
+    }
+
+    [Fact]
+    public async Task An_address_where_nothing_listens_is_said_at_once_not_retried()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop(); // nothing listens there now
+        using var client = _env.Client(new Uri($"http://127.0.0.1:{port}/"));
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        var ex = await Assert.ThrowsAsync<NemoApiException>(() => client.FetchAnonymousTokenAsync("id"));
+        Assert.Equal(NemoErrorKind.Unreachable, ex.Kind);
+        Assert.Contains($"127.0.0.1:{port}", ex.Message);
+        Assert.Contains("connection refused", ex.Message);
+        Assert.Contains("NEMO_API_URL", ex.Advice);
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(2), $"took {watch.Elapsed}");
+    }
+
+    [Fact]
+    public async Task An_output_folder_that_cannot_be_written_fails_before_anything_is_sent()
+    {
+        await using var emu = await Emulators.StartAsync();
+        using var client = _env.Client(emu);
+        var clip = await Media.ClipAsync(seconds: 2);
+        var ex = await Assert.ThrowsAsync<UnauthorizedAccessException>(() => FastJobs.Cloud(client).RunAsync(new Mp3Request(clip, "/proc/out.mp3", 128)));
+        Assert.Contains("/proc", ex.Message);
+        Assert.Empty(emu.Store.RequestLog);
+    }
+}

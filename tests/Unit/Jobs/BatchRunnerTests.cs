@@ -13,13 +13,13 @@ public class BatchRunnerTests : IDisposable
     private sealed class Recorder : IBatchObserver
     {
         public ConcurrentQueue<string> Events { get; } = new();
-        public List<int> NotStartedItems { get; } = new();
-        public int NotStartedCalls;
+        public List<int> StoppedItems { get; } = new();
+        public int StoppedCalls;
         public void Started(int index) => Events.Enqueue("start " + index);
         public void Progress(int index, JobProgress progress) => Events.Enqueue($"progress {index} {progress.Stage}");
         public void Completed(int index, JobResult result) => Events.Enqueue("done " + index);
         public void Failed(int index, Exception error) => Events.Enqueue($"fail {index} {(error as NemoApiException)?.Kind}");
-        public void NotStarted(IReadOnlyList<int> indexes, NemoApiException cause) { Interlocked.Increment(ref NotStartedCalls); lock (NotStartedItems) NotStartedItems.AddRange(indexes); }
+        public void Stopped(IReadOnlyList<int> indexes, NemoApiException cause) { Interlocked.Increment(ref StoppedCalls); lock (StoppedItems) StoppedItems.AddRange(indexes); }
     }
 
     private static List<MediaJobRequest> Requests(int n) => Enumerable.Range(0, n).Select(i => (MediaJobRequest)new Mp3Request($"in{i}.mp4", $"out{i}.mp3")).ToList();
@@ -58,19 +58,21 @@ public class BatchRunnerTests : IDisposable
     }
 
     [Fact]
-    public async Task Running_out_of_credits_stops_new_starts_and_says_so_once()
+    public async Task Running_out_of_credits_stops_new_starts_and_says_so_once_for_every_file_not_converted()
     {
+        var started = 0;
         var runner = new BatchRunner(async (r, p, ct) =>
         {
+            Interlocked.Increment(ref started);
             await Task.Delay(20, ct);
             throw new NemoApiException(NemoErrorKind.InsufficientCredits, "no credits", 2001);
-        }, throttle: 2);
+        }, throttle: 4);
         var rec = new Recorder();
         await runner.RunAsync(Requests(10), rec, CancellationToken.None);
-        var failed = rec.Events.Count(e => e.StartsWith("fail"));
-        Assert.InRange(failed, 1, 3); // the ones already running when the first failed
-        Assert.Equal(1, rec.NotStartedCalls);
-        Assert.Equal(10 - failed, rec.NotStartedItems.Count);
+        Assert.DoesNotContain(rec.Events, e => e.StartsWith("fail")); // no error per file: one for all
+        Assert.InRange(started, 4, 7); // the ones already running when the first failed
+        Assert.Equal(1, rec.StoppedCalls);
+        Assert.Equal(Enumerable.Range(0, 10), rec.StoppedItems); // those that met it and those never started
     }
 
     [Fact]

@@ -119,11 +119,11 @@ public class FaultToleranceTests : IDisposable
         var observer = new Recorder();
         await new BatchRunner(Job(client).RunAsync, throttle: 1).RunAsync(await Requests(6), observer, CancellationToken.None);
         Assert.Equal(2, observer.Done.Count);
-        var failure = Assert.Single(observer.Failures);
-        Assert.Equal(NemoErrorKind.InsufficientCredits, ((NemoApiException)failure.Error).Kind);
-        Assert.Contains("?bind=anon_", failure.Error.Message);
-        Assert.Equal(1, observer.NotStartedCalls);
-        Assert.Equal(new[] { 3, 4, 5 }, observer.Skipped);
+        Assert.Empty(observer.Failures);
+        Assert.Equal(NemoErrorKind.InsufficientCredits, observer.StopCause!.Kind);
+        Assert.Contains("?bind=anon_", observer.StopCause.Message);
+        Assert.Equal(1, observer.StoppedCalls);
+        Assert.Equal(new[] { 2, 3, 4, 5 }, observer.Skipped);
         Assert.Equal(3, emu.Store.SessionCount); // the files not started never touched the service
     }
 
@@ -135,13 +135,13 @@ public class FaultToleranceTests : IDisposable
         var observer = new Recorder();
         await new BatchRunner(Job(client).RunAsync, throttle: 1).RunAsync(await Requests(4), observer, CancellationToken.None);
         Assert.Empty(observer.Done);
-        var failure = Assert.Single(observer.Failures);
-        var refused = Assert.IsType<NemoApiException>(failure.Error);
+        Assert.Empty(observer.Failures);
+        var refused = observer.StopCause!;
         Assert.Equal(NemoErrorKind.PlanRequired, refused.Kind);
         Assert.Contains("Settings, API Tokens", refused.Advice);
         Assert.Contains("NEMO_TOKEN", refused.Advice);
-        Assert.Equal(1, observer.NotStartedCalls);
-        Assert.Equal(new[] { 1, 2, 3 }, observer.Skipped);
+        Assert.Equal(1, observer.StoppedCalls);
+        Assert.Equal(new[] { 0, 1, 2, 3 }, observer.Skipped);
         Assert.Equal(1, emu.Store.AgentMessages); // each file not started would have paid for an edit it could not export
         Assert.Empty(Directory.GetFiles(_env.WorkDirectory, "*.mp3"));
     }
@@ -215,13 +215,14 @@ public class FaultToleranceTests : IDisposable
         public ConcurrentBag<int> Done { get; } = new();
         public ConcurrentBag<(int Index, Exception Error)> Failures { get; } = new();
         public List<int> Skipped { get; } = new();
-        public int NotStartedCalls;
+        public int StoppedCalls;
+        public NemoApiException? StopCause;
         public Action<int>? OnCompleted { get; init; }
         public void Started(int index) { }
         public void Progress(int index, JobProgress progress) { }
         public void Completed(int index, JobResult result) { Done.Add(index); OnCompleted?.Invoke(index); }
         public void Failed(int index, Exception error) => Failures.Add((index, error));
-        public void NotStarted(IReadOnlyList<int> indexes, NemoApiException cause) { Interlocked.Increment(ref NotStartedCalls); lock (Skipped) Skipped.AddRange(indexes); }
+        public void Stopped(IReadOnlyList<int> indexes, NemoApiException cause) { Interlocked.Increment(ref StoppedCalls); StopCause = cause; lock (Skipped) Skipped.AddRange(indexes); }
     }
 }
 
