@@ -39,6 +39,7 @@ public sealed class CloudJob
         var source = MediaRules.CheckUpload(request.SourcePath, request.AcceptedExtensions);
         using var scope = NemoApiClient.ForJob(request.SkillName, source.Name);
         using var output = OutputFile.Create(request.OutputPath, request.Overwrite);
+        await CheckTracksAsync(request, source, ct).ConfigureAwait(false);
         for (var sessionTry = 0; ; sessionTry++)
         {
             try
@@ -112,6 +113,25 @@ public sealed class CloudJob
             BitrateKbps = local.BitrateKbps, RequestedBitrateKbps = OutputCheck.RequestedKbps(request), IsVbr = local.IsVbr,
             Duration = local.Duration, SourceDuration = local.SourceDuration, Warnings = warnings,
         };
+    }
+
+    /// <summary>
+    /// Where ffprobe is installed, an MP3 request for a track the file does not have (or a file with no audio) is
+    /// refused before the upload and the agent's paid edit, with the same words as the local engine.
+    /// </summary>
+    private async Task CheckTracksAsync(MediaJobRequest request, FileInfo source, CancellationToken ct)
+    {
+        if (request is not Mp3Request mp3 || LocateFfmpeg() is not Local.FfmpegTools tools) return;
+        Local.MediaInfo info;
+        try
+        {
+            info = await Local.MediaProbe.ProbeAsync(tools, source.FullName, ct).ConfigureAwait(false);
+        }
+        catch (Local.LocalEngineException)
+        {
+            return; // not readable here: the service has the last word on what the file is
+        }
+        Local.LocalPlans.PickAudio(mp3, info);
     }
 
     /// <summary>The state once the agent's edit shows on the timeline (edits can land a moment after the stream ends), or null.</summary>

@@ -83,7 +83,8 @@ public static class LocalPlans
         return new LocalPlan(passes, r.VideoBitrateKbps, false);
     }
 
-    private static MediaStream PickAudio(Mp3Request r, MediaInfo info)
+    /// <summary>The audio track a request means, or the local engine's error saying which tracks there are.</summary>
+    internal static MediaStream PickAudio(Mp3Request r, MediaInfo info)
     {
         var audio = info.AudioStreams;
         var name = Path.GetFileName(info.Path);

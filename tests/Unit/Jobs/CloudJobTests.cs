@@ -45,9 +45,13 @@ public class CloudJobTests : IDisposable
         var source = await Media.ClipAsync(".mkv", seconds: 3, audioTracks: 2);
         var result = await Job(client).RunAsync(new Mp3Request(source, _env.PathIn("second.mp3"), 96, audioTrack: 2));
         Assert.Equal("mp3", (await Media.ProbeAsync(result.Output.FullName)).Audio.Codec);
-        var missing = await Assert.ThrowsAsync<NemoApiException>(() => Job(client).RunAsync(new Mp3Request(source, _env.PathIn("third.mp3"), 96, audioTrack: 3)));
-        Assert.Equal(NemoErrorKind.AgentError, missing.Kind);
-        Assert.Contains("no track 3", missing.Message);
+        var uploads = emu.Store.RequestLog.Count(r => r.Path.StartsWith("/api/upload-video/"));
+        // Refused before the upload and the paid edit, in the local engine's words, since ffprobe is here.
+        var missing = await Assert.ThrowsAsync<NemoVideo.Local.LocalEngineException>(() => Job(client).RunAsync(new Mp3Request(source, _env.PathIn("third.mp3"), 96, audioTrack: 3)));
+        Assert.Equal(NemoVideo.Local.LocalErrorKind.NoSuchTrack, missing.Kind);
+        Assert.Contains("Use -AudioTrack 1 to 2", missing.Message);
+        Assert.Equal(uploads, emu.Store.RequestLog.Count(r => r.Path.StartsWith("/api/upload-video/")));
+        Assert.Equal(1, emu.Store.AgentMessages);
     }
 
     [Fact]
