@@ -63,6 +63,9 @@ public static class Media
     public static Task<string> SilentClipAsync() =>
         MakeAsync("silent.mp4", path => new List<string> { "-f", "lavfi", "-i", "testsrc2=size=320x240:rate=15", "-t", "2", "-c:v", "libx264", "-preset", "ultrafast", path });
 
+    /// <summary>A file made by ffmpeg with these arguments (the output path is given to <paramref name="arguments"/>), cached for the run.</summary>
+    public static Task<string> MadeAsync(string name, Func<string, List<string>> arguments) => MakeAsync(name, arguments);
+
     private static async Task<string> MakeAsync(string name, Func<string, List<string>> arguments)
     {
         var path = Path.Combine(Folder, name);

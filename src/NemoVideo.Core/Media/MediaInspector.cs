@@ -1,0 +1,111 @@
+using System.Text;
+
+namespace NemoVideo.Media;
+
+/// <summary>
+/// Tells what a file is from its own bytes, in managed code (no ffprobe): MP3 frames and their Xing/Info/VBRI
+/// header, MP4/MOV boxes, Matroska/WebM, WAV, or text. Used before any output takes its name, so a result reports
+/// what the file is, never what was asked for.
+/// </summary>
+public static class MediaInspector
+{
+    /// <summary>What the file at <paramref name="path"/> is. Unknown or damaged content is described, never thrown; I/O errors propagate.</summary>
+    public static MediaFacts Inspect(string path)
+    {
+        using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.SequentialScan);
+        return Inspect(file, file.Length);
+    }
+
+    /// <summary>The same for a seekable stream of <paramref name="length"/> bytes.</summary>
+    public static MediaFacts Inspect(Stream seekable, long length)
+    {
+        if (length == 0) return new MediaFacts { Container = MediaContainer.Unknown, Length = 0 };
+        var head = new byte[512];
+        var count = Mp3Reader.ReadAt(seekable, 0, head, head.Length);
+        if (count >= 12 && Tag(head, 4, "ftyp") || count >= 8 && (Tag(head, 4, "moov") || Tag(head, 4, "mdat") || Tag(head, 4, "wide")))
+            return Mp4Reader.TryRead(seekable, length) ?? Unrecognised(head, count, length);
+        if (count >= 4 && head[0] == 0x1A && head[1] == 0x45 && head[2] == 0xDF && head[3] == 0xA3)
+            return MatroskaFacts(seekable, head, count, length);
+        if (count >= 12 && Tag(head, 0, "RIFF") && Tag(head, 8, "WAVE"))
+            return WaveFacts(seekable, length);
+        if (count >= 3 && (Tag3(head, "ID3") || head[0] == 0xFF && (head[1] & 0xE0) == 0xE0))
+            return Mp3Reader.TryRead(seekable, length) ?? Unrecognised(head, count, length);
+        // No signature at the start: an MP3 may still begin after some junk; text never has frame headers that chain.
+        if (!LooksLikeText(head, count) && Mp3Reader.TryRead(seekable, length) is MediaFacts mp3) return mp3;
+        return Unrecognised(head, count, length);
+    }
+
+    private static MediaFacts Unrecognised(byte[] head, int count, long length) =>
+        LooksLikeText(head, count)
+            ? new MediaFacts { Container = MediaContainer.Other, Length = length, TextStart = Quote(head, count) }
+            : new MediaFacts { Container = MediaContainer.Unknown, Length = length };
+
+    /// <summary>Matroska/WebM: the doc type, and the codecs named in the first MiB (the tracks come before the clusters).</summary>
+    private static MediaFacts MatroskaFacts(Stream s, byte[] head, int count, long length)
+    {
+        var start = new byte[(int)Math.Min(length, 1 << 20)];
+        var n = Mp3Reader.ReadAt(s, 0, start, start.Length);
+        var text = Encoding.ASCII.GetString(start, 0, n);
+        var webm = Encoding.ASCII.GetString(head, 0, Math.Min(count, 64)).Contains("webm");
+        string? Find(string[] ids, string[] names)
+        {
+            for (var i = 0; i < ids.Length; i++) if (text.IndexOf(ids[i], StringComparison.Ordinal) >= 0) return names[i];
+            return null;
+        }
+        var video = Find(new[] { "V_MPEG4/ISO/AVC", "V_MPEGH/ISO/HEVC", "V_AV1", "V_VP9", "V_VP8", "V_MPEG4/ISO" }, new[] { "h264", "hevc", "av1", "vp9", "vp8", "mpeg4" });
+        var audio = Find(new[] { "A_AAC", "A_OPUS", "A_MPEG/L3", "A_VORBIS", "A_FLAC", "A_AC3", "A_PCM" }, new[] { "aac", "opus", "mp3", "vorbis", "flac", "ac3", "pcm" });
+        return new MediaFacts
+        {
+            Container = MediaContainer.Matroska, Brand = webm ? "webm" : "matroska", Length = length,
+            HasVideo = video != null || text.Contains("V_"), HasAudio = audio != null, VideoCodec = video, AudioCodec = audio,
+        };
+    }
+
+    /// <summary>RIFF WAVE: the fmt chunk and the data size.</summary>
+    private static MediaFacts WaveFacts(Stream s, long length)
+    {
+        var chunk = new byte[8];
+        long pos = 12;
+        int channels = 0, rate = 0, byteRate = 0;
+        long data = 0;
+        while (pos + 8 <= length && Mp3Reader.ReadAt(s, pos, chunk, 8) == 8)
+        {
+            var id = Encoding.ASCII.GetString(chunk, 0, 4);
+            var size = BitConverter.ToUInt32(chunk, 4);
+            if (id == "fmt ")
+            {
+                var fmt = new byte[16];
+                Mp3Reader.ReadAt(s, pos + 8, fmt, 16);
+                channels = BitConverter.ToUInt16(fmt, 2);
+                rate = BitConverter.ToInt32(fmt, 4);
+                byteRate = BitConverter.ToInt32(fmt, 8);
+            }
+            else if (id == "data") { data = Math.Min(size, length - pos - 8); break; }
+            pos += 8 + size + (size & 1);
+        }
+        return new MediaFacts
+        {
+            Container = MediaContainer.Wave, HasAudio = data > 0, AudioCodec = "pcm", Channels = channels, SampleRate = rate, Length = length,
+            AudioBitrateKbps = byteRate > 0 ? byteRate * 8 / 1000 : null,
+            Duration = byteRate > 0 ? TimeSpan.FromSeconds(data / (double)byteRate) : null,
+        };
+    }
+
+    private static bool LooksLikeText(byte[] b, int count)
+    {
+        if (count == 0) return false;
+        for (var i = 0; i < count; i++)
+            if (b[i] == 0 || (b[i] < 0x09) || (b[i] > 0x0D && b[i] < 0x20 && b[i] != 0x1B)) return false;
+        return true;
+    }
+
+    private static string Quote(byte[] b, int count)
+    {
+        var text = Encoding.UTF8.GetString(b, 0, Math.Min(count, 120)).Replace('\r', ' ').Replace('\n', ' ').Trim();
+        return text.Length > 40 ? text.Substring(0, 40) + "…" : text;
+    }
+
+    private static bool Tag(byte[] b, int i, string tag) => b[i] == tag[0] && b[i + 1] == tag[1] && b[i + 2] == tag[2] && b[i + 3] == tag[3];
+
+    private static bool Tag3(byte[] b, string tag) => b[0] == tag[0] && b[1] == tag[1] && b[2] == tag[2];
+}
