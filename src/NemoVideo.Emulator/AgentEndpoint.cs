@@ -17,7 +17,12 @@ internal sealed partial class ApiEndpoints
             await Replies.Fail(400, 400, "Expected {app_name:'nemo_agent', user_id, session_id, new_message:{parts:[{text}]}}").ExecuteAsync(ctx);
             return;
         }
-        if (FindSession(sessionId, account) is not Session session) { await Replies.SessionNotFound().ExecuteAsync(ctx); return; }
+        if (FindSession(sessionId, account) is not Session session || _store.LoseSession(sessionId, _options.LoseSessionsOnAgent))
+        {
+            // ADK's server knows sessions, not NemoVideo's codes: FastAPI's 404 in the documented mode.
+            await (_options.Documented ? Replies.Detail(404, "Session not found: " + sessionId) : Replies.SessionNotFound()).ExecuteAsync(ctx);
+            return;
+        }
         _store.CountAgentMessage();
 
         var plan = RuleAgent.Interpret(message!, session);
@@ -36,6 +41,8 @@ internal sealed partial class ApiEndpoints
                 foreach (var data in inject.SseInject!) await Write(ctx, "data: " + data + "\n\n");
                 if (inject.SseEndAfterInject) return;
             }
+            // The API's own examples, placeholders and all: not JSON, and a client must pass over them.
+            if (_options.Documented) await Write(ctx, "data: {\"type\":\"tool_call\",\"name\":\"…\",\"args\":{…}}\n\n");
             var adk = _options.SseShape == SseShape.Adk;
             var invocation = "e-" + Guid.NewGuid().ToString("N")[..8];
             var thinking = DateTime.UtcNow + _options.AgentThinkTime;
@@ -71,6 +78,8 @@ internal sealed partial class ApiEndpoints
                 }
                 if (adk) await Event(ctx, AdkEvent(invocation, new JsonObject { ["text"] = plan.Reply }));
             }
+            if (_options.TrailingAgentError && plan.IsEdit)
+                await Write(ctx, "data: {\"error\":\"I encountered a temporary issue. Please try again.\"}\n\n");
         }
         finally
         {

@@ -31,6 +31,7 @@ internal sealed partial class ApiEndpoints
     public void Map(WebApplication app)
     {
         app.MapPost("/api/auth/anonymous-token", new Func<HttpContext, IResult>(AnonymousToken));
+        app.MapPost("/api/auth/claim-token", new Func<HttpContext, Task<IResult>>(ClaimToken));
         app.MapPost("/api/tasks/{user}/with-session/nemo_agent", new Func<HttpContext, Task<IResult>>(CreateSession));
         app.MapPost("/api/upload-video/nemo_agent/{user}/{sessionId}", Upload);
         app.MapGet("/api/state/nemo_agent/{user}/{sessionId}/latest", State);
@@ -57,9 +58,14 @@ internal sealed partial class ApiEndpoints
     {
         var clientId = ctx.Request.Headers["X-Client-Id"].ToString();
         if (string.IsNullOrWhiteSpace(clientId)) return Replies.Fail(400, 400, "X-Client-Id header is required");
-        // One grant per client id while it lasts: asking again returns the same token.
+        // Documented: one token per client id a week. Otherwise one grant per client id while it lasts: asking again returns the same token.
         if (_store.ByClientId.TryGetValue(clientId, out var existing) && existing.ExpiresAt > DateTimeOffset.UtcNow)
-            return Replies.Ok(TokenJson(existing));
+        {
+            if (!_options.Documented) return Replies.Ok(TokenJson(existing));
+            var wait = existing.IssuedAt.AddDays(7) - DateTimeOffset.UtcNow;
+            ctx.Response.Headers.RetryAfter = ((int)Math.Max(1, wait.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            return Replies.Fail(429, 429, "Anonymous token limit reached for this client; try again later");
+        }
         var hourAgo = DateTimeOffset.UtcNow.AddHours(-1);
         lock (_store.AnonymousIssued)
         {
@@ -86,10 +92,22 @@ internal sealed partial class ApiEndpoints
         return Replies.Ok(TokenJson(account));
     }
 
-    private static JsonObject TokenJson(Account a) => new()
+    private JsonObject TokenJson(Account a) => new()
     {
-        ["token"] = a.Token, ["user_id"] = a.UserId, ["expires_at"] = a.ExpiresAt.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ"), ["credits"] = a.Available,
+        // The reference's sample states 2026-03-18, already past, for a token that works: the date is a hint.
+        ["token"] = a.Token, ["user_id"] = a.UserId,
+        ["expires_at"] = _options.Documented ? "2026-03-18T00:00:00Z" : a.ExpiresAt.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ"), ["credits"] = a.Available,
     };
+
+    /// <summary>A claim token opens a session's project in the web app; it is not a bearer token.</summary>
+    private async Task<IResult> ClaimToken(HttpContext ctx)
+    {
+        if (Authenticate(ctx) is not Account account) return Replies.TokenInvalid();
+        var body = await ReadJson(ctx);
+        var sessionId = body?["session_id"]?.ToString() ?? "";
+        if (FindSession(sessionId, account) is not Session session || session.TaskId != body?["task_id"]?.ToString()) return Replies.SessionNotFound();
+        return Replies.Ok(new JsonObject { ["claim_token"] = "clm_" + Convert.ToHexString(RandomNumberGenerator.GetBytes(12)).ToLowerInvariant(), ["expires_in"] = 604800 });
+    }
 
     private async Task<IResult> CreateSession(HttpContext ctx)
     {

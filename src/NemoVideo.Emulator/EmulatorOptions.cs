@@ -49,6 +49,25 @@ public sealed class EmulatorOptions
     public TimeSpan MinRenderTime { get; set; } = TimeSpan.Zero;
     /// <summary>Every export is refused with 402, as on a plan without export.</summary>
     public bool ExportBlocked { get; set; }
+
+    /// <summary>
+    /// Answer as NemoVideo's public record shows, not as generously as our client would like: renders are MP4
+    /// whatever <c>format</c> says unless the request asks in the renderer's vocabulary (<c>codec</c> mp3 with
+    /// <c>audioBitrate</c>; h264 with <c>videoBitrate</c> or <c>crf</c>), the bitrate the agent chose is ignored, the
+    /// anonymous-token answer is the reference's sample (its <c>expires_at</c> already past) and a second one for the
+    /// same client id within a week is a 429, <c>/run_sse</c> speaks FastAPI's 404 <c>{"detail":…}</c> for a session it
+    /// does not know and sends the API's placeholder events verbatim, and an export needs the documented attribution
+    /// headers (platform clawhub, cursor or unknown).
+    /// </summary>
+    public bool Documented { get; set; }
+    /// <summary>The first N agent calls find their session gone (FastAPI's 404 in documented mode, 1002 otherwise).</summary>
+    public int LoseSessionsOnAgent { get; set; }
+    /// <summary>After a good edit, the stream ends with {"error":"I encountered a temporary issue…"}.</summary>
+    public bool TrailingAgentError { get; set; }
+    /// <summary>The strictest reading of the record (only mp4 output is documented): every render is an MP4 at the source's size, whatever was asked.</summary>
+    public bool RendersOnlyMp4 { get; set; }
+    /// <summary>Anonymous tokens lack the render scope: exports with them get HTTP 402.</summary>
+    public bool AnonymousCannotRender { get; set; }
     public long MaxUploadBytes { get; set; } = 500L * 1024 * 1024;
     public string FfmpegPath { get; set; } = Environment.GetEnvironmentVariable("NEMO_FFMPEG") ?? "ffmpeg";
     public string FfprobePath { get; set; } = Environment.GetEnvironmentVariable("NEMO_FFPROBE") ?? "ffprobe";

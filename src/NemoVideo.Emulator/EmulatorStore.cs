@@ -8,6 +8,7 @@ internal sealed class Account
     public required string Token { get; init; }
     public required string UserId { get; init; }
     public required DateTimeOffset ExpiresAt { get; set; }
+    public DateTimeOffset IssuedAt { get; } = DateTimeOffset.UtcNow;
     public bool Anonymous { get; init; }
     public string? ClientId { get; init; }
     private readonly object _gate = new();
@@ -95,7 +96,7 @@ public sealed class EmulatorStore
     internal ConcurrentQueue<RequestRecord> Requests { get; } = new();
 
     private long _sessionCounter = 5529798706024415232;
-    private int _anonymousTokens, _cdnWithAuthorization, _renderCancels, _agentMessages;
+    private int _anonymousTokens, _cdnWithAuthorization, _renderCancels, _agentMessages, _sessionsLost;
 
     /// <summary>Anonymous tokens handed out.</summary>
     public int AnonymousTokensIssued => Volatile.Read(ref _anonymousTokens);
@@ -129,11 +130,23 @@ public sealed class EmulatorStore
     }
 
     /// <summary>Adds a registered (non-anonymous) account with a token of the test's choosing.</summary>
+    /// <param name="token">The token: it has every scope, render included.</param>
     public void AddAccount(string token, string userId, decimal credits)
     {
         var a = new Account { Token = token, UserId = userId, ExpiresAt = DateTimeOffset.UtcNow.AddDays(30) };
         a.Grant(credits);
         Tokens[token] = a;
+    }
+
+    /// <summary>Sessions lost on purpose so far (<see cref="EmulatorOptions.LoseSessionsOnAgent"/>).</summary>
+    public int SessionsLost => Volatile.Read(ref _sessionsLost);
+
+    /// <summary>Drops the session if fewer than <paramref name="budget"/> have been lost: true when it was.</summary>
+    internal bool LoseSession(string sessionId, int budget)
+    {
+        if (Interlocked.Increment(ref _sessionsLost) > budget) { Interlocked.Decrement(ref _sessionsLost); return false; }
+        Sessions.TryRemove(sessionId, out _);
+        return true;
     }
 
     /// <summary>Forgets a session, as if it had expired (the next call gets 1002).</summary>

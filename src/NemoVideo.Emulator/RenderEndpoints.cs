@@ -14,6 +14,10 @@ internal sealed partial class ApiEndpoints
         var h = ctx.Request.Headers;
         if (_options.ExportBlocked || !h.ContainsKey("X-Skill-Source") || !h.ContainsKey("X-Skill-Version") || !h.ContainsKey("X-Skill-Platform"))
             return Replies.RenderFail(402, _options.ExportBlocked ? "Export is not available on the free plan" : "Export blocked: missing attribution headers");
+        if (_options.Documented && (h["X-Skill-Source"].ToString().Length == 0 || h["X-Skill-Platform"].ToString() is not ("clawhub" or "cursor" or "unknown")))
+            return Replies.RenderFail(402, "Export blocked: attribution headers not recognised");
+        if (_options.AnonymousCannotRender && account.Anonymous)
+            return Replies.RenderFail(402, "This token lacks the render scope (anonymous tokens have read, write and upload)");
         var body = await ReadJson(ctx);
         var id = body?["id"]?.ToString();
         var sessionId = body?["sessionId"]?.ToString() ?? "";
@@ -27,11 +31,13 @@ internal sealed partial class ApiEndpoints
         var assetId = segment["asset"]?.ToString();
         if (assetId == null || !_store.Assets.TryGetValue(assetId, out var asset)) return Replies.RenderFail(400, "The draft refers to media that is not in this session");
 
+        var meta = draft!["m"] as JsonObject ?? new JsonObject();
+        var settings = (JsonObject)meta.DeepClone();
+        if (_options.Documented || _options.RendersOnlyMp4)
+            (format, settings) = DocumentedRender(_options.RendersOnlyMp4 ? null : body?["output"] as JsonObject, settings, keepHeight: !_options.RendersOnlyMp4);
         var render = new Render { Id = id, SessionId = sessionId, UserId = account.UserId, Format = format };
         if (!_store.Renders.TryAdd(id, render)) return Replies.RenderFail(409, $"Duplicate render id {id}");
         // Everything the render needs is taken now: the HttpContext is recycled once this request ends.
-        var meta = draft!["m"] as JsonObject ?? new JsonObject();
-        var settings = (JsonObject)meta.DeepClone();
         _ = Task.Run(() => RunRender(render, asset, settings));
         return RenderReply(render, null);
     }
@@ -125,6 +131,32 @@ internal sealed partial class ApiEndpoints
         }
     }
 
+    /// <summary>
+    /// What the documented service renders: an MP4 of the timeline whatever <c>format</c> says, unless the request asks
+    /// in the renderer's vocabulary (codec mp3 with audioBitrate; codec h264 with videoBitrate or crf). What the agent
+    /// chose for the bitrate is not the renderer's business; the timeline's track and height are.
+    /// </summary>
+    private static (string Format, JsonObject Settings) DocumentedRender(JsonObject? output, JsonObject agent, bool keepHeight)
+    {
+        var settings = new JsonObject();
+        foreach (var key in keepHeight ? new[] { "title", "audio_track", "height" } : new[] { "title", "audio_track" })
+            if (agent[key] is JsonNode n) settings[key] = n.DeepClone();
+        int? Kbps(string key) => output?[key]?.ToString() is string text && int.TryParse(text.TrimEnd('k', 'K'), NumberStyles.Integer, CultureInfo.InvariantCulture, out var k)
+            ? (text.EndsWith("M", StringComparison.OrdinalIgnoreCase) ? k * 1000 : k) : null;
+        switch (output?["codec"]?.ToString()?.ToLowerInvariant())
+        {
+            case "mp3":
+                settings["audio_bitrate_kbps"] = Kbps("audioBitrate") ?? 128;
+                return ("mp3", settings);
+            case "h264" when Kbps("videoBitrate") is int video:
+                settings["video_bitrate_kbps"] = video;
+                return ("mp4", settings);
+            default:
+                settings["crf"] = output?["crf"] is JsonValue v && v.TryGetValue<int>(out var crf) ? crf : 23;
+                return ("mp4", settings);
+        }
+    }
+
     private double Share(DateTime started) =>
         _options.MinRenderTime <= TimeSpan.Zero ? 1 : Math.Min(1, (DateTime.UtcNow - started) / _options.MinRenderTime);
 
@@ -150,8 +182,12 @@ internal sealed partial class ApiEndpoints
             var kbps = Int("video_bitrate_kbps") ?? 4000;
             var rate = kbps.ToString(CultureInfo.InvariantCulture) + "k";
             args.AddRange(new[] { "-map", "0:v:0", "-map", "0:a:0?", "-c:v", format == "webm" ? "libvpx-vp9" : "libx264" });
-            args.AddRange(new[] { "-b:v", rate, "-minrate", rate, "-maxrate", rate, "-bufsize", rate });
-            if (format != "webm") args.AddRange(new[] { "-x264-params", "nal-hrd=cbr", "-preset", "veryfast" });
+            if (Int("crf") is int crf) args.AddRange(new[] { "-crf", crf.ToString(CultureInfo.InvariantCulture), "-preset", "veryfast" });
+            else
+            {
+                args.AddRange(new[] { "-b:v", rate, "-minrate", rate, "-maxrate", rate, "-bufsize", rate });
+                if (format != "webm") args.AddRange(new[] { "-x264-params", "nal-hrd=cbr", "-preset", "veryfast" });
+            }
             if (Int("height") is int h && asset.Height is int sh && h != sh) args.AddRange(new[] { "-vf", $"scale=-2:{h}" });
             args.AddRange(new[] { "-c:a", format == "webm" ? "libopus" : "aac", "-b:a", "128k" });
             if (format is "mp4" or "mov") args.AddRange(new[] { "-movflags", "+faststart" });

@@ -14,6 +14,9 @@ internal static class Replies
     public static IResult RenderFail(int httpStatus, string error) =>
         Results.Json(new JsonObject { ["success"] = false, ["error"] = error }, statusCode: httpStatus);
 
+    /// <summary>FastAPI's error shape, which the agent's ADK server answers with: no code, no envelope.</summary>
+    public static IResult Detail(int httpStatus, string detail) => Results.Json(new JsonObject { ["detail"] = detail }, statusCode: httpStatus);
+
     public static IResult TokenInvalid() => Fail(401, 1001, "Invalid or expired token");
     public static IResult SessionNotFound() => Fail(404, 1002, "Session not found");
     // The service reports a business failure with HTTP 200 and a code; the client must read the code.

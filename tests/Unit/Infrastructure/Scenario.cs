@@ -18,6 +18,14 @@ public static class FastJobs
         StateRetryDelays = new[] { TimeSpan.FromMilliseconds(100), TimeSpan.FromMilliseconds(200) },
         Recovery = Recovery,
     };
+
+    /// <summary>The same, on a machine where ffmpeg is (<paramref name="ffmpeg"/> true) or is not installed.</summary>
+    public static CloudJob Cloud(NemoApiClient client, bool ffmpeg) => new(client, Schedule)
+    {
+        StateRetryDelays = new[] { TimeSpan.FromMilliseconds(100), TimeSpan.FromMilliseconds(200) },
+        Recovery = Recovery,
+        LocateFfmpeg = ffmpeg ? () => NemoVideo.Local.FfmpegTools.Locate() : () => null,
+    };
 }
 
 /// <summary>A session with a clip uploaded and the agent asked: the usual start of a render test.</summary>
