@@ -19,9 +19,10 @@ public static class DraftMedia
     {
         if (draft.ValueKind is not (JsonValueKind.Object or JsonValueKind.Array)) return draft;
         var urls = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        CollectInfos(videoInfos, urls);
+        // The upload's own answer is the most direct word on where its file is: it wins over the state.
         foreach (var asset in uploads)
             if (asset.CdnUrl != null && asset.FileName.Length > 0) urls[asset.FileName] = asset.CdnUrl.AbsoluteUri;
-        CollectInfos(videoInfos, urls);
         if (urls.Count == 0 || !Mentions(draft)) return draft;
 
         using var buffer = new MemoryStream();
