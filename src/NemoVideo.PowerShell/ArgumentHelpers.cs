@@ -15,6 +15,42 @@ public sealed class Mp3BitrateCompleter : IArgumentCompleter
             .Select(b => new CompletionResult(b, b + " kbps", CompletionResultType.ParameterValue, b + " kbps"));
 }
 
+/// <summary>
+/// An MP3 bitrate as people write it — 320, "320k", "320kbps" — and only the MPEG-1 Layer III rates (32 to 320):
+/// LAME encodes 191 as 192, so anything else is a binding error that lists the rates, not a file that is not what it says.
+/// </summary>
+[AttributeUsage(AttributeTargets.Property | AttributeTargets.Field)]
+public sealed class Mp3BitrateTransformationAttribute : ArgumentTransformationAttribute
+{
+    public override object Transform(EngineIntrinsics engineIntrinsics, object inputData)
+    {
+        var value = inputData is PSObject pso ? pso.BaseObject : inputData;
+        int kbps;
+        try
+        {
+            kbps = value switch
+            {
+                int i => i,
+                long l => checked((int)l),
+                double d when d == Math.Floor(d) => (int)d,
+                string s => MediaUnits.ParseKbps(s),
+                _ => throw new FormatException($"'{value}' is not a bitrate"),
+            };
+        }
+        catch (Exception ex) when (ex is FormatException or OverflowException)
+        {
+            throw new ArgumentTransformationMetadataException($"'{value}' is not an MP3 bitrate; write it like 192, 192k or 192kbps.", ex);
+        }
+        if (!Mp3Request.StandardBitrates.Contains(kbps))
+        {
+            var nearest = Mp3Request.StandardBitrates.OrderBy(r => Math.Abs(r - kbps)).First();
+            throw new ArgumentTransformationMetadataException(
+                $"{kbps} kbps is not an MP3 bitrate (the nearest is {nearest}); use one of {string.Join(", ", Mp3Request.StandardBitrates)}.");
+        }
+        return kbps;
+    }
+}
+
 /// <summary>Turns "8Mbps", "8M", "8000k" into kbps while the parameter binds, so a typo is a binding error.</summary>
 [AttributeUsage(AttributeTargets.Property | AttributeTargets.Field)]
 public sealed class BitrateTransformationAttribute : ArgumentTransformationAttribute

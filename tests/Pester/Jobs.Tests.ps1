@@ -98,9 +98,12 @@ Describe 'ConvertTo-NemoMp3' -Skip:$NoFfmpeg {
         $failures[0].CategoryInfo.Category | Should -Be 'ObjectNotFound'
     }
 
-    It 'rejects a bitrate out of range while binding' {
-        { ConvertTo-NemoMp3 -Path $Clip -Bitrate 500 } | Should -Throw -ErrorId 'ParameterArgumentValidationError*'
+    It 'rejects a bitrate that is not an MP3 bitrate while binding, and reads 320k as people write it' {
+        { ConvertTo-NemoMp3 -Path $Clip -Bitrate 500 } | Should -Throw -ErrorId 'ParameterArgumentTransformationError*'
+        { ConvertTo-NemoMp3 -Path $Clip -Bitrate 191 } | Should -Throw -ErrorId 'ParameterArgumentTransformationError*' -ExpectedMessage '*192*'
         { ConvertTo-NemoMp3 -Path $Clip -Bitrate fast } | Should -Throw -ErrorId 'ParameterArgumentTransformationError*'
+        ConvertTo-NemoMp3 -Path $Clip -Bitrate 320k -WhatIf | Should -BeNullOrEmpty
+        ConvertTo-NemoMp3 -Path $Clip -Bitrate 96kbps -WhatIf | Should -BeNullOrEmpty
     }
 
     It 'stops at once on Ctrl+C: the render is cancelled on the server and no partial file is left' {
@@ -134,7 +137,9 @@ Describe 'Compress-NemoVideo' -Skip:$NoFfmpeg {
         $source = Copy-Item $Clip (Join-Path $dir 'talk.mp4') -PassThru
         $result = $source | Compress-NemoVideo -VideoBitrate 500k -Resolution 240p
         $result.Name | Should -Be 'talk.compressed.mp4'
-        $result.Bitrate | Should -Be 500
+        $result.RequestedBitrate | Should -Be 500
+        $result.Bitrate | Should -BeGreaterThan 0 # measured from the file: x264 lands near, not on, the target
+        $result.Bitrate | Should -BeLessOrEqual 650
         $video = Get-StreamInfo $result.FullName -Kind v
         $video.Codec | Should -Be 'h264'
         $video.Height | Should -Be 240

@@ -74,10 +74,13 @@ function Get-StreamInfo {
     <# ffprobe's view of a file's first stream of a kind: codec_name, bit_rate, height, duration. #>
     param([string] $Path, [ValidateSet('a', 'v')] [string] $Kind = 'a')
     $json = & ffprobe -v error -select_streams "${Kind}:0" -show_entries 'stream=codec_name,bit_rate,height:format=duration' -of json -- $Path | ConvertFrom-Json
+    $stream = $json.streams[0]
+    # An audio stream has no height: under Set-StrictMode -Version Latest only properties that exist may be read.
+    $height = $stream.PSObject.Properties['height']
     [pscustomobject]@{
-        Codec    = $json.streams[0].codec_name
-        BitRate  = [long]$json.streams[0].bit_rate
-        Height   = $json.streams[0].height
+        Codec    = $stream.codec_name
+        BitRate  = [long]$stream.bit_rate
+        Height   = if ($height) { $height.Value } else { $null }
         Duration = [double]$json.format.duration
     }
 }

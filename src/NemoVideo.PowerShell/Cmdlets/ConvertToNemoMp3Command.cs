@@ -10,9 +10,9 @@ namespace NemoVideo.PowerShell.Cmdlets;
 [OutputType(typeof(FileInfo))]
 public sealed class ConvertToNemoMp3Command : MediaJobCommand
 {
-    /// <summary>The MP3 bitrate in kbps, 32 to 320.</summary>
+    /// <summary>The MP3 bitrate in kbps, one of the MP3 rates from 32 to 320; 320k and 320kbps are read too.</summary>
     [Parameter]
-    [ValidateRange(Mp3Request.MinBitrate, Mp3Request.MaxBitrate)]
+    [Mp3BitrateTransformation]
     [ArgumentCompleter(typeof(Mp3BitrateCompleter))]
     public int Bitrate { get; set; } = 192;
 

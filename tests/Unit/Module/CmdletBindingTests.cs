@@ -55,11 +55,10 @@ public class CmdletBindingTests
     }
 
     [Fact]
-    public void The_MP3_bitrate_is_range_checked_and_tab_completed()
+    public void The_MP3_bitrate_is_checked_against_the_MP3_rates_while_binding_and_tab_completed()
     {
         var bitrate = Param("ConvertTo-NemoMp3", "Bitrate").Property;
-        var range = bitrate.GetCustomAttributesData().Single(a => a.AttributeType.Name == "ValidateRangeAttribute");
-        Assert.Equal(new object[] { 32, 320 }, range.ConstructorArguments.Select(a => a.Value));
+        Assert.True(Has(bitrate, "Mp3BitrateTransformationAttribute")); // 320k, 320kbps; 191 refused with the list (the in-process tests run it)
         Assert.True(Has(bitrate, "ArgumentCompleterAttribute"));
         Assert.Equal("Int32", bitrate.PropertyType.Name);
     }
