@@ -14,11 +14,16 @@ namespace NemoVideo.PowerShell;
 /// PowerShell 5.1 without binding redirects, or another module having loaded an older copy first — the
 /// copy shipped beside this assembly is loaded with LoadFile, which keeps it apart from the other copy.</item>
 /// </list>
-/// A test checks the versions against what PowerShell 7.4 carries.
+/// On .NET, Microsoft.Bcl.AsyncInterfaces comes from <c>netcore/</c> (on .NET Framework from <c>netfx/</c>): its netstandard2.1 build forwards IAsyncEnumerable
+/// to .NET's own type, which the framework's System.Net.ServerSentEvents returns (pwsh.exe carries such a facade; other
+/// hosts of PowerShell, like the in-process tests, do not). A test checks the versions against what PowerShell 7.4 carries.
 /// </summary>
 public sealed class ModuleInitializer : IModuleAssemblyInitializer, IModuleAssemblyCleanup
 {
     private static readonly string ModuleFolder = Path.GetDirectoryName(typeof(ModuleInitializer).Assembly.Location)!;
+    /// <summary>Assemblies whose build differs by runtime (on .NET, IAsyncEnumerable must be .NET's own type): netcore/ or netfx/.</summary>
+    private static readonly string RuntimeFolder = Path.Combine(ModuleFolder,
+        System.Runtime.InteropServices.RuntimeInformation.FrameworkDescription.StartsWith(".NET Framework", StringComparison.Ordinal) ? "netfx" : "netcore");
     private static readonly ConcurrentDictionary<string, Assembly> Loaded = new(StringComparer.OrdinalIgnoreCase);
 
     public void OnImport() => AppDomain.CurrentDomain.AssemblyResolve += Resolve;
@@ -33,7 +38,7 @@ public sealed class ModuleInitializer : IModuleAssemblyInitializer, IModuleAssem
     {
         var name = new AssemblyName(args.Name).Name;
         if (string.IsNullOrEmpty(name)) return null;
-        var path = Path.Combine(ModuleFolder, name + ".dll");
+        var path = Path.Combine(File.Exists(Path.Combine(RuntimeFolder, name + ".dll")) ? RuntimeFolder : ModuleFolder, name + ".dll");
         if (!File.Exists(path)) return null; // not ours: leave it to PowerShell and other modules
         return Loaded.GetOrAdd(path, Assembly.LoadFile);
     }

@@ -37,12 +37,11 @@ public abstract class NemoCmdlet : PSCmdlet
     }
 
     /// <summary>
-    /// The connection and session id to work in: those given, else the current connection's default session,
-    /// made on first use. Runs on the worker thread.
+    /// The session id to work in on <paramref name="connection"/> (resolved on the pipeline thread): the one given, else
+    /// the connection's default session, made on first use. Runs on the worker thread and touches no runspace.
     /// </summary>
-    protected async Task<(NemoConnection Connection, string SessionId)> ResolveSessionAsync(NemoConnection? session, string? sessionId, CancellationToken ct)
+    protected static async Task<(NemoConnection Connection, string SessionId)> ResolveSessionAsync(NemoConnection connection, string? sessionId, CancellationToken ct)
     {
-        var connection = session ?? GetConnection();
         if (!string.IsNullOrWhiteSpace(sessionId)) return (connection, sessionId!);
         if (connection.SessionId is string current) return (connection, current);
         await connection.ConnectAsync(createSession: true, ct: ct).ConfigureAwait(false);
@@ -94,9 +93,16 @@ public abstract class NemoCmdlet : PSCmdlet
     /// <summary>A path from the user, made absolute against PowerShell's current location (not the process's).</summary>
     protected string ToFileSystemPath(string path) => SessionState.Path.GetUnresolvedProviderPathFromPSPath(path);
 
+    /// <summary>
+    /// Called on the pipeline thread just before work is handed to the thread pool: the place to read anything of the
+    /// runspace (its current connection, its session state), which a pool thread must never touch.
+    /// </summary>
+    protected virtual void PrepareOnPipelineThread() { }
+
     /// <summary>Runs <paramref name="work"/> off the pipeline thread and pumps what it posts until it ends; rethrows its failure.</summary>
     protected void Run(Func<CancellationToken, Task> work)
     {
+        PrepareOnPipelineThread();
         using var queue = new BlockingCollection<Action>();
         _queue = queue;
         Task task;

@@ -14,7 +14,12 @@ public abstract class SessionCmdlet : NemoCmdlet
     [ValidatePattern("^[0-9A-Za-z_-]{1,64}$")]
     public string? SessionId { get; set; }
 
-    /// <summary>The connection and session id to use; runs on the worker thread.</summary>
+    private NemoConnection? _connection;
+
+    /// <summary>The runspace's connection (or -Session) is read here, on the pipeline thread: the runspace lookup is thread-static.</summary>
+    protected override void PrepareOnPipelineThread() => _connection = Session ?? GetConnection();
+
+    /// <summary>The connection and session id to use; runs on the worker thread, with the connection resolved before it.</summary>
     protected Task<(NemoConnection Connection, string SessionId)> ResolveSessionAsync(CancellationToken ct) =>
-        ResolveSessionAsync(Session, SessionId, ct);
+        ResolveSessionAsync(_connection ?? throw new InvalidOperationException("The connection is resolved on the pipeline thread before the work starts."), SessionId, ct);
 }
