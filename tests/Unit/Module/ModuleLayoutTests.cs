@@ -26,8 +26,14 @@ public class ModuleLayoutTests
             var help = System.Xml.Linq.XDocument.Load(Path.Combine(output, "en-US", root + "-Help.xml"));
             Assert.Equal(CmdletMetadata.Cmdlets.Count, help.Root!.Elements().Count());
 
-            // Every assembly any shipped assembly references is shipped too, or is part of .NET Standard.
-            var shipped = Directory.GetFiles(output, "*.dll").ToDictionary(p => Path.GetFileNameWithoutExtension(p), StringComparer.OrdinalIgnoreCase);
+            // Every assembly any shipped assembly references is shipped too (beside the module, or per runtime in both
+            // netcore/ and netfx/), or is part of .NET Standard.
+            var perRuntime = Directory.GetFiles(Path.Combine(output, "netcore"), "*.dll").Select(Path.GetFileName).Order().ToList();
+            Assert.Equal(perRuntime, Directory.GetFiles(Path.Combine(output, "netfx"), "*.dll").Select(Path.GetFileName).Order());
+            Assert.Contains("Microsoft.Bcl.AsyncInterfaces.dll", perRuntime);
+            Assert.All(perRuntime, name => Assert.False(File.Exists(Path.Combine(output, name!)), $"{name} beside the module would be loaded by PowerShell 7 whatever the runtime"));
+            var shipped = Directory.GetFiles(output, "*.dll").Concat(Directory.GetFiles(Path.Combine(output, "netcore"), "*.dll"))
+                .ToDictionary(p => Path.GetFileNameWithoutExtension(p), StringComparer.OrdinalIgnoreCase);
             var missing = new List<string>();
             foreach (var dll in shipped.Values)
             {
