@@ -84,6 +84,17 @@ public sealed class Shell : IDisposable
     /// <summary>Runs a script with <paramref name="variables"/> set; returns its output and keeps its streams.</summary>
     public List<PSObject> Run(string script, IDictionary<string, object?>? variables = null) => Invoke(Create(script, variables));
 
+    /// <summary>Runs a script that must write exactly one object; the errors it wrote are in the failure message.</summary>
+    public PSObject One(string script, IDictionary<string, object?>? variables = null)
+    {
+        var before = Errors.Count;
+        var output = Run(script, variables);
+        if (output.Count != 1)
+            throw new Xunit.Sdk.XunitException($"expected one object from `{script}`, got {output.Count}; errors: " +
+                string.Join(" | ", Errors.Skip(before).Select(e => e.FullyQualifiedErrorId + ": " + e)));
+        return output[0];
+    }
+
     public System.Management.Automation.PowerShell Create(string script, IDictionary<string, object?>? variables = null)
     {
         var ps = System.Management.Automation.PowerShell.Create();

@@ -26,6 +26,20 @@ public sealed record CmdletShape(string Name, string? DefaultSet, bool SupportsS
         }
     }
 
+    /// <summary>The parameters a user sees: the cmdlet's own, then -WhatIf and -Confirm when it supports ShouldProcess.</summary>
+    public IReadOnlyList<ParameterShape> WithRiskParameters
+    {
+        get
+        {
+            var all = Parameters.ToList();
+            if (SupportsShouldProcess)
+                foreach (var (name, alias) in new[] { ("WhatIf", "wi"), ("Confirm", "cf") })
+                    all.Add(new ParameterShape(name, "SwitchParameter", "System.Management.Automation.SwitchParameter", new[] { alias }, false, true,
+                        new[] { new ParameterInSet(AllSets, false, null, false, false) }, Array.Empty<string>()));
+            return all;
+        }
+    }
+
     public IEnumerable<(ParameterShape Parameter, ParameterInSet Binding)> InSet(string set) =>
         Parameters.SelectMany(p => p.Sets.Where(s => s.Set == set || s.Set == AllSets).Take(1).Select(s => (p, s)))
             .OrderBy(x => x.s.Position ?? int.MaxValue).ThenBy(x => x.s.Mandatory ? 0 : 1);
@@ -65,7 +79,9 @@ public sealed record CmdletShape(string Name, string? DefaultSet, bool SupportsS
                 .SelectMany(a => ((IEnumerable<CustomAttributeTypedArgument>)a.ConstructorArguments[0].Value!).Select(v => (string)v.Value!)).ToList();
             var valid = attrs.Where(a => a.AttributeType.Name == "ValidateSetAttribute")
                 .SelectMany(a => ((IEnumerable<CustomAttributeTypedArgument>)a.ConstructorArguments[0].Value!).Select(v => (string)v.Value!)).ToList();
-            var propertyType = Nullable.GetUnderlyingType(p.PropertyType) ?? p.PropertyType;
+            // Nullable.GetUnderlyingType does not know MetadataLoadContext's Nullable<>: compare by name.
+            var propertyType = p.PropertyType.IsGenericType && p.PropertyType.GetGenericTypeDefinition().FullName == "System.Nullable`1"
+                ? p.PropertyType.GetGenericArguments()[0] : p.PropertyType;
             parameters.Add(new ParameterShape(p.Name, ShortName(propertyType), propertyType.FullName!, aliases,
                 attrs.Any(a => a.AttributeType.Name == "SupportsWildcardsAttribute"), propertyType.Name == "SwitchParameter", sets, valid));
         }

@@ -28,8 +28,9 @@ public static class MamlWriter
             new XElement(Maml + "description", Paras(help.Description)),
             new XElement(Command + "syntax", shape.SetNames.Select(set =>
                 new XElement(Command + "syntaxItem", new XElement(Maml + "name", shape.Name),
-                    shape.InSet(set).Select(x => Parameter(help, x.Parameter, x.Binding))))),
-            new XElement(Command + "parameters", shape.Parameters.Select(p => Parameter(help, p, p.Sets[0]))),
+                    shape.InSet(set).Select(x => Parameter(help, x.Parameter, x.Binding))
+                        .Concat(shape.WithRiskParameters.Skip(shape.Parameters.Count).Select(p => Parameter(help, p, p.Sets[0])))))),
+            new XElement(Command + "parameters", shape.WithRiskParameters.Select(p => Parameter(help, p, p.Sets[0]))),
             new XElement(Command + "inputTypes", help.Inputs.Select(i => new XElement(Command + "inputType",
                 new XElement(Dev + "type", new XElement(Maml + "name", i.TypeName)), new XElement(Maml + "description", Paras(i.Description))))),
             new XElement(Command + "returnValues", help.Outputs.Select(o => new XElement(Command + "returnValue",
@@ -39,8 +40,17 @@ public static class MamlWriter
                 new XElement(Maml + "title", $"-------------------------- {e.Title} --------------------------"),
                 new XElement(Dev + "code", e.Code),
                 new XElement(Dev + "remarks", Paras(e.Remarks))))),
-            new XElement(Command + "relatedLinks", help.Links.Select(l => new XElement(Maml + "navigationLink",
-                new XElement(Maml + "linkText", l.Text), new XElement(Maml + "uri", l.Uri)))));
+            // Get-Help -Online opens the first link's address: the page's online version, then the others made absolute.
+            new XElement(Command + "relatedLinks",
+                help.OnlineVersion is string online ? new XElement(Maml + "navigationLink", new XElement(Maml + "linkText", "Online Version:"), new XElement(Maml + "uri", online)) : null,
+                help.Links.Select(l => new XElement(Maml + "navigationLink",
+                    new XElement(Maml + "linkText", l.Text), new XElement(Maml + "uri", Absolute(l.Uri, help.OnlineVersion))))));
+    }
+
+    private static string Absolute(string uri, string? online)
+    {
+        if (Uri.TryCreate(uri, UriKind.Absolute, out _) || online is null || uri.Length == 0) return uri;
+        return new Uri(new Uri(online), uri).AbsoluteUri;
     }
 
     private static XElement Parameter(CommandHelp help, ParameterShape p, ParameterInSet b)
@@ -59,7 +69,7 @@ public static class MamlWriter
             new XElement(Maml + "description", Paras(help.Parameters.TryGetValue(p.Name, out var d) ? d : "")),
             p.IsSwitch ? null : new XElement(Command + "parameterValue", new XAttribute("required", "true"), new XAttribute("variableLength", "false"), p.TypeName),
             new XElement(Dev + "type", new XElement(Maml + "name", p.FullTypeName)),
-            new XElement(Dev + "defaultValue", "None"));
+            new XElement(Dev + "defaultValue", help.Defaults.TryGetValue(p.Name, out var value) ? value : "None"));
     }
 
     private static IEnumerable<XElement> Paras(string text) =>

@@ -19,6 +19,10 @@ public sealed class CommandHelp
     public IReadOnlyList<HelpTypeNote> Outputs { get; init; } = Array.Empty<HelpTypeNote>();
     public string Notes { get; init; } = "";
     public IReadOnlyList<HelpLink> Links { get; init; } = Array.Empty<HelpLink>();
+    /// <summary>Each parameter's "Default value:", where the page gives one.</summary>
+    public IReadOnlyDictionary<string, string> Defaults { get; init; } = new Dictionary<string, string>();
+    /// <summary>The front matter's "online version:" (an absolute address, for Get-Help -Online).</summary>
+    public string? OnlineVersion { get; init; }
 }
 
 /// <summary>Reads help pages, and rewrites their SYNTAX and parameter blocks from the cmdlet itself.</summary>
@@ -41,9 +45,15 @@ public static class MarkdownHelp
             }
 
         var parameters = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        var defaults = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
         if (sections.TryGetValue("PARAMETERS", out var ps))
             foreach (var (title, body) in Sections(ps, "### "))
-                if (title.StartsWith("-", StringComparison.Ordinal)) parameters[title.Substring(1)] = Prose(SplitFirstFence(body, keepBefore: true).Remainder);
+            {
+                if (!title.StartsWith("-", StringComparison.Ordinal)) continue;
+                parameters[title.Substring(1)] = Prose(SplitFirstFence(body, keepBefore: true).Remainder);
+                if (DefaultIn(body) is string d) defaults[title.Substring(1)] = d;
+            }
+        var online = Regex.Match(markdown, @"^online version: *(\S+)", RegexOptions.Multiline) is { Success: true } om ? om.Groups[1].Value : null;
 
         List<HelpTypeNote> Types(string heading) => sections.TryGetValue(heading, out var t)
             ? Sections(t, "### ").Select(kv => new HelpTypeNote(kv.Key, Prose(kv.Value))).ToList() : new List<HelpTypeNote>();
@@ -55,7 +65,7 @@ public static class MarkdownHelp
         return new CommandHelp
         {
             Name = name, Synopsis = Text("SYNOPSIS"), Description = Text("DESCRIPTION"), Examples = examples, Parameters = parameters,
-            Inputs = Types("INPUTS"), Outputs = Types("OUTPUTS"), Notes = Text("NOTES"), Links = links,
+            Inputs = Types("INPUTS"), Outputs = Types("OUTPUTS"), Notes = Text("NOTES"), Links = links, Defaults = defaults, OnlineVersion = online,
         };
     }
 
@@ -65,13 +75,9 @@ public static class MarkdownHelp
         var nl = "\n";
         var text = markdown.Replace("\r\n", "\n");
         text = Regex.Replace(text, @"## SYNTAX\n.*?(?=\n## )", "## SYNTAX" + nl + nl + Syntax(shape).TrimEnd() + nl, RegexOptions.Singleline);
-        var parameters = shape.Parameters.ToList();
-        if (shape.SupportsShouldProcess)
-            foreach (var (name, alias) in new[] { ("WhatIf", "wi"), ("Confirm", "cf") })
-                parameters.Add(new ParameterShape(name, "SwitchParameter", "System.Management.Automation.SwitchParameter", new[] { alias }, false, true,
-                    new[] { new ParameterInSet(CmdletShape.AllSets, false, null, false, false) }, Array.Empty<string>()));
-        foreach (var p in parameters)
-            text = Regex.Replace(text, @"(### -" + Regex.Escape(p.Name) + @"\n(?:(?!### ).)*?)```yaml\n.*?```", m => m.Groups[1].Value + Yaml(shape, p), RegexOptions.Singleline);
+        foreach (var p in shape.WithRiskParameters)
+            text = Regex.Replace(text, @"(### -" + Regex.Escape(p.Name) + @"\n(?:(?!### ).)*?)```yaml\n(.*?)```",
+                m => m.Groups[1].Value + Yaml(shape, p, DefaultIn(m.Groups[2].Value)), RegexOptions.Singleline);
         return text;
     }
 
@@ -94,7 +100,11 @@ public static class MarkdownHelp
         return sb.ToString();
     }
 
-    private static string Yaml(CmdletShape shape, ParameterShape p)
+    /// <summary>The "Default value:" a page gives a parameter: written by hand, kept by sync, checked against the cmdlet by a test.</summary>
+    internal static string? DefaultIn(string yaml) =>
+        Regex.Match(yaml, @"^Default value: *(.*)$", RegexOptions.Multiline) is { Success: true } m && m.Groups[1].Value.Trim() is { Length: > 0 } v && v != "None" ? v : null;
+
+    private static string Yaml(CmdletShape shape, ParameterShape p, string? defaultValue)
     {
         var sets = p.Sets.Any(s => s.Set == CmdletShape.AllSets) ? "(All)" : string.Join(", ", p.Sets.Select(s => s.Set));
         var first = p.Sets[0];
@@ -109,6 +119,7 @@ public static class MarkdownHelp
         sb.Append('\n');
         sb.Append("Required: ").Append(p.Sets.Any(s => s.Mandatory) ? "True" : "False").Append('\n');
         sb.Append("Position: ").Append(first.Position?.ToString() ?? "Named").Append('\n');
+        sb.Append("Default value: ").Append(defaultValue ?? "None").Append('\n');
         sb.Append("Accept pipeline input: ").Append(pipeline).Append('\n');
         sb.Append("Accept wildcard characters: ").Append(p.Wildcards ? "True" : "False").Append('\n');
         sb.Append("```");

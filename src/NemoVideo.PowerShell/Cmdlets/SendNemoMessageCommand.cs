@@ -7,7 +7,7 @@ namespace NemoVideo.PowerShell.Cmdlets;
 /// <para type="synopsis">Sends a request to the NemoVideo agent and returns its reply.</para>
 /// <para type="description">The agent's words are shown as they arrive (the Information stream); heartbeats show as "still working". When the agent finishes without words, the session's timeline is read and reported.</para>
 /// </summary>
-[Cmdlet(VerbsCommunications.Send, "NemoMessage")]
+[Cmdlet(VerbsCommunications.Send, "NemoMessage", SupportsShouldProcess = true)]
 [OutputType(typeof(AgentReply))]
 public sealed class SendNemoMessageCommand : SessionCmdlet
 {
@@ -21,6 +21,8 @@ public sealed class SendNemoMessageCommand : SessionCmdlet
         RunOrThrow(async ct =>
         {
             var (connection, sessionId) = await ResolveSessionAsync(ct).ConfigureAwait(false);
+            // An edit costs credits (about 50): -WhatIf and -Confirm are asked before the message is sent.
+            if (!await ShouldProcessAsync($"session {sessionId}", $"Send to the agent (an edit costs credits): {Message}").ConfigureAwait(false)) return;
             var progress = new Jobs.RelayProgress<AgentActivity>(a => Post(() =>
             {
                 if (a.Event?.Kind == AgentEventKind.Text)
