@@ -43,7 +43,7 @@ public sealed class NemoClientOptions
         if (string.IsNullOrWhiteSpace(text)) return ProductionBaseUri;
         if (!Uri.TryCreate(text!.Trim(), UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttps && uri.Scheme != Uri.UriSchemeHttp))
             throw new NemoApiException(NemoErrorKind.InvalidRequest, $"'{text}' is not an http(s) address",
-                advice: "Give -BaseUri (or NEMO_API_URL) as https://host[:port].");
+                advice: "Give the API address (or NEMO_API_URL) as https://host[:port].");
         return uri;
     }
 
@@ -51,11 +51,11 @@ public sealed class NemoClientOptions
     public void Validate()
     {
         if (!BaseUri.IsAbsoluteUri || (BaseUri.Scheme != Uri.UriSchemeHttps && BaseUri.Scheme != Uri.UriSchemeHttp))
-            throw new NemoApiException(NemoErrorKind.InvalidRequest, $"'{BaseUri}' is not an http(s) address", advice: "Give -BaseUri as https://host[:port].");
+            throw new NemoApiException(NemoErrorKind.InvalidRequest, $"'{BaseUri}' is not an http(s) address", advice: "Give the API address as https://host[:port].");
         if (BaseUri.Scheme == Uri.UriSchemeHttp && !IsLoopback(BaseUri) && !AllowInsecureHttp)
-            throw new NemoApiException(NemoErrorKind.InvalidRequest,
+            throw new NemoApiException(NemoErrorKind.InsecureHttp,
                 $"Refusing plain http:// to {BaseUri.Host}: the token would travel unencrypted",
-                advice: "Use https://, or pass -AllowInsecureHttp if this network is trusted.");
+                advice: "Use https://, or allow insecure http explicitly if this network is trusted.");
     }
 
     internal static bool IsLoopback(Uri uri) =>

@@ -51,6 +51,47 @@ public sealed class Mp3BitrateTransformationAttribute : ArgumentTransformationAt
     }
 }
 
+/// <summary>
+/// A render's time limit as people write it: a bare number is seconds (as Invoke-WebRequest -TimeoutSec), "10m",
+/// "90s", "1h", "00:10:00" or a TimeSpan. Less than a render can take is refused while binding, before anything is paid for.
+/// </summary>
+[AttributeUsage(AttributeTargets.Property | AttributeTargets.Field)]
+public sealed class RenderTimeoutTransformationAttribute : ArgumentTransformationAttribute
+{
+    /// <summary>Renders of a short clip take 30–90 s: a shorter limit would cancel every render after its paid edit.</summary>
+    public static readonly TimeSpan Minimum = TimeSpan.FromSeconds(30);
+
+    public override object Transform(EngineIntrinsics engineIntrinsics, object inputData)
+    {
+        var value = inputData is PSObject pso ? pso.BaseObject : inputData;
+        var timeout = value switch
+        {
+            TimeSpan t => t,
+            int or long or double or decimal => TimeSpan.FromSeconds(Convert.ToDouble(value, System.Globalization.CultureInfo.InvariantCulture)),
+            string s => Parse(s.Trim()),
+            _ => throw new ArgumentTransformationMetadataException($"'{value}' is not a time limit; write it like 600 (seconds), 10m or 00:10:00."),
+        };
+        if (timeout < Minimum)
+            throw new ArgumentTransformationMetadataException(
+                $"A render time limit of {timeout.TotalSeconds:0} s is too short: renders take 30 to 90 seconds, and the paid edit would be lost. Give at least 30 (seconds), like 600, 10m or 00:10:00.");
+        return timeout;
+    }
+
+    private static TimeSpan Parse(string s)
+    {
+        var ci = System.Globalization.CultureInfo.InvariantCulture;
+        if (double.TryParse(s, System.Globalization.NumberStyles.Float, ci, out var seconds)) return TimeSpan.FromSeconds(seconds);
+        var m = System.Text.RegularExpressions.Regex.Match(s, @"^(?<n>[0-9]+(?:\.[0-9]+)?)\s*(?<u>s|sec|m|min|h|hr)$", System.Text.RegularExpressions.RegexOptions.IgnoreCase);
+        if (m.Success)
+        {
+            var n = double.Parse(m.Groups["n"].Value, ci);
+            return m.Groups["u"].Value.ToLowerInvariant()[0] switch { 's' => TimeSpan.FromSeconds(n), 'm' => TimeSpan.FromMinutes(n), _ => TimeSpan.FromHours(n) };
+        }
+        if (s.Contains(":") && TimeSpan.TryParse(s, ci, out var t)) return t;
+        throw new ArgumentTransformationMetadataException($"'{s}' is not a time limit; write it like 600 (seconds), 10m or 00:10:00.");
+    }
+}
+
 /// <summary>Turns "8Mbps", "8M", "8000k" into kbps while the parameter binds, so a typo is a binding error.</summary>
 [AttributeUsage(AttributeTargets.Property | AttributeTargets.Field)]
 public sealed class BitrateTransformationAttribute : ArgumentTransformationAttribute

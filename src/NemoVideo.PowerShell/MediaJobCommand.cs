@@ -43,8 +43,9 @@ public abstract class MediaJobCommand : NemoCmdlet
     [ValidateRange(1, 32)]
     public int ThrottleLimit { get; set; } = 4;
 
-    /// <summary>How long one render may take before it is cancelled.</summary>
+    /// <summary>How long one render may take before it is cancelled: seconds (600), 10m or 00:10:00; at least 30 seconds.</summary>
     [Parameter]
+    [RenderTimeoutTransformation]
     public TimeSpan Timeout { get; set; } = TimeSpan.FromMinutes(5);
 
     /// <summary>The connection to use (from Connect-Nemo -PassThru); the current one by default.</summary>
@@ -68,12 +69,14 @@ public abstract class MediaJobCommand : NemoCmdlet
     /// <summary>Notes added to each output FileInfo besides Source, Duration and SessionId.</summary>
     protected abstract void Describe(PSObject output, JobResult result);
 
+    /// <summary>-WhatIf given, or $WhatIfPreference on.</summary>
+    private bool WhatIf => (MyInvocation.BoundParameters.TryGetValue("WhatIf", out var w) && w is SwitchParameter { IsPresent: true })
+        || (!MyInvocation.BoundParameters.ContainsKey("WhatIf") && LanguagePrimitives.IsTrue(SessionState.PSVariable.GetValue("WhatIfPreference")));
+
     protected override void BeginProcessing()
     {
         if (Force && SkipExisting)
             ThrowTerminatingError(new ErrorRecord(new PSArgumentException("-Force and -SkipExisting contradict each other; choose one."), "Nemo.ForceAndSkipExisting", ErrorCategory.InvalidArgument, null));
-        if (Timeout <= TimeSpan.Zero)
-            ThrowTerminatingError(new ErrorRecord(new PSArgumentOutOfRangeException(nameof(Timeout), Timeout, "-Timeout must be positive."), "Nemo.BadTimeout", ErrorCategory.InvalidArgument, Timeout));
     }
 
     protected override void ProcessRecord()
@@ -139,13 +142,16 @@ public abstract class MediaJobCommand : NemoCmdlet
                     "Nemo.SameOutput", ErrorCategory.ResourceExists, new FileInfo(source)));
                 continue;
             }
-            if (File.Exists(output) && !Force)
+            var exists = File.Exists(output);
+            if (exists && !Force)
             {
-                if (SkipExisting) { WriteVerbose($"Skipping '{source}': '{output}' exists."); continue; }
-                WriteError(ToErrorRecord(new IOException($"'{output}' already exists; use -Force to overwrite it or -SkipExisting to leave it."), new FileInfo(source)));
+                // Under -WhatIf what would happen is said, not raised as an error.
+                if (SkipExisting) { if (WhatIf) ShouldProcess(source, $"Skip: '{output}' exists (-SkipExisting)"); else WriteVerbose($"Skipping '{source}': '{output}' exists."); continue; }
+                if (WhatIf) { ShouldProcess(source, $"Refuse: '{output}' exists (add -Force to overwrite it or -SkipExisting to leave it)"); continue; }
+                WriteError(ToErrorRecord(new NemoVideo.Api.OutputExistsException(output), new FileInfo(source)));
                 continue;
             }
-            if (!ShouldProcess(source, Describe(output))) continue;
+            if (!ShouldProcess(source, Describe(output) + (exists ? " (overwriting the existing file)" : ""))) continue;
             requests.Add(CreateRequest(source, output, Force, Timeout));
         }
         return requests;

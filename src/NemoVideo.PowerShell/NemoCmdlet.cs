@@ -146,14 +146,28 @@ public abstract class NemoCmdlet : PSCmdlet
         return answer.Task;
     }
 
-    /// <summary>An error record that says what happened and what to do, with the right category.</summary>
-    protected static ErrorRecord ToErrorRecord(Exception ex, object? target)
+    /// <summary>An error record that says what happened and what to do, with the right category (see <see cref="ErrorMapping"/>).</summary>
+    protected static ErrorRecord ToErrorRecord(Exception ex, object? target) => ErrorMapping.ToRecord(ex, target);
+
+    /// <summary>
+    /// Runs the work for one of several inputs: a failure is a non-terminating error about <paramref name="target"/>, and
+    /// the other inputs go on; Ctrl+C still stops the pipeline.
+    /// </summary>
+    protected void RunOrWriteError(Func<CancellationToken, Task> work, object? target)
     {
-        var c = ErrorClassification.Classify(ex);
-        var category = Enum.TryParse<ErrorCategory>(c.Category, out var parsed) ? parsed : ErrorCategory.NotSpecified;
-        var record = new ErrorRecord(ex is AggregateException { InnerExceptions.Count: 1 } a ? a.InnerExceptions[0] : ex, c.ErrorId, category, target);
-        if (c.RecommendedAction != null) record.ErrorDetails = new ErrorDetails(c.Message) { RecommendedAction = c.RecommendedAction };
-        return record;
+        try
+        {
+            Run(work);
+        }
+        catch (OperationCanceledException) when (StopToken.IsCancellationRequested)
+        {
+            throw new PipelineStoppedException();
+        }
+        catch (Exception ex) when (ex is NemoApiException or MediaInputException or Local.LocalEngineException or IOException or UnauthorizedAccessException or ArgumentException
+                                   || ex is OperationCanceledException)
+        {
+            WriteError(ToErrorRecord(ex, target));
+        }
     }
 
     /// <summary>Runs the work; a failure ends the cmdlet with a classified terminating error.</summary>
@@ -163,7 +177,8 @@ public abstract class NemoCmdlet : PSCmdlet
         {
             Run(work);
         }
-        catch (Exception ex) when (ex is NemoApiException or IOException or UnauthorizedAccessException or ArgumentException || (ex is OperationCanceledException && !StopToken.IsCancellationRequested))
+        catch (Exception ex) when (ex is NemoApiException or MediaInputException or Local.LocalEngineException or IOException or UnauthorizedAccessException or ArgumentException
+                                   || (ex is OperationCanceledException && !StopToken.IsCancellationRequested))
         {
             ThrowTerminatingError(ToErrorRecord(ex, target));
         }

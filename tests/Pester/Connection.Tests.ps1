@@ -64,7 +64,7 @@ Describe 'Connect-Nemo' {
     }
 
     It 'refuses plain http to a remote host unless -AllowInsecureHttp' {
-        { Connect-Nemo -BaseUri 'http://api.example.invalid/' -ErrorAction Stop } | Should -Throw -ErrorId 'Nemo.InvalidRequest*'
+        { Connect-Nemo -BaseUri 'http://api.example.invalid/' -ErrorAction Stop } | Should -Throw -ErrorId 'Nemo.InsecureHttp*'
         try { Connect-Nemo -BaseUri 'http://api.example.invalid/' -ErrorAction Stop } catch { $_.ErrorDetails.RecommendedAction | Should -Match 'AllowInsecureHttp' }
     }
 

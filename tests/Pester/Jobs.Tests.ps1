@@ -56,9 +56,9 @@ Describe 'ConvertTo-NemoMp3' -Skip:$NoFfmpeg {
         $results | Should -HaveCount 2
         $failures | Should -HaveCount 1
         $failures[0].TargetObject.Name | Should -Be 'broken.mp4'
-        $failures[0].CategoryInfo.Category | Should -Be 'InvalidType'
-        $failures[0].FullyQualifiedErrorId | Should -BeLike 'Nemo.UnsupportedFile,*'
-        $failures[0].ErrorDetails.RecommendedAction | Should -Match 'mp4'
+        $failures[0].CategoryInfo.Category | Should -Be 'InvalidData' # the same id and category on either engine
+        $failures[0].FullyQualifiedErrorId | Should -BeLike 'Nemo.NotMedia,*'
+        $failures[0].ErrorDetails.RecommendedAction | Should -Match 'plays'
         Test-Path (Join-Path $Dir 'broken.mp3') | Should -BeFalse
     }
 
@@ -67,7 +67,7 @@ Describe 'ConvertTo-NemoMp3' -Skip:$NoFfmpeg {
         $before = (Invoke-EmulatorAdmin $Emulator 'stats' -Method Get).requests
         ConvertTo-NemoMp3 -LiteralPath (Join-Path $Dir 'notes.txt') -ErrorVariable failures -ErrorAction SilentlyContinue
         $failures | Should -HaveCount 1
-        $failures[0].FullyQualifiedErrorId | Should -BeLike 'Nemo.UnsupportedFile,*'
+        $failures[0].FullyQualifiedErrorId | Should -BeLike 'Nemo.UnsupportedType,*'
         (Invoke-EmulatorAdmin $Emulator 'stats' -Method Get).requests | Should -Be ($before + 1)
     }
 
@@ -185,7 +185,7 @@ Describe 'The local engine' -Skip:$NoFfmpeg {
         try {
             $env:NEMO_FFMPEG = Join-Path $TestDrive 'no-such-ffmpeg'
             { ConvertTo-NemoMp3 -Path $Clip -Engine Local -Destination (Join-Path $TestDrive 'x.mp3') -ErrorAction Stop } |
-                Should -Throw -ErrorId 'Nemo.Local.ToolMissing*'
+                Should -Throw -ErrorId 'Nemo.FfmpegMissing*'
         }
         finally { $env:NEMO_FFMPEG = $saved }
     }
@@ -195,7 +195,7 @@ Describe 'The local engine' -Skip:$NoFfmpeg {
         $silent = Join-Path $dir 'silent.mp4'
         & ffmpeg -hide_banner -loglevel error -f lavfi -i testsrc2=size=320x240:rate=15 -t 2 -c:v libx264 -preset ultrafast $silent
         ConvertTo-NemoMp3 -LiteralPath $silent -Engine Local -ErrorVariable failures -ErrorAction SilentlyContinue
-        $failures[0].FullyQualifiedErrorId | Should -BeLike 'Nemo.Local.NoSuchTrack,*'
+        $failures[0].FullyQualifiedErrorId | Should -BeLike 'Nemo.NoSuchTrack,*'
         $failures[0].Exception.Message | Should -Match 'no audio track'
         ConvertTo-NemoMp3 -LiteralPath $Clip -Engine Local -AudioTrack 5 -Destination (Join-Path $dir 'x.mp3') -ErrorVariable failures2 -ErrorAction SilentlyContinue
         $failures2[0].Exception.Message | Should -Match 'no track 5'
@@ -209,7 +209,7 @@ Describe 'Bad input' -Skip:$NoFfmpeg {
 
     It 'refuses <Case> with <Category> before anything is sent' -TestCases @(
         @{ Case = 'a folder instead of a file'; Make = { param($d) (New-Item -ItemType Directory -Path (Join-Path $d 'folder.mp4')).FullName }; Category = 'InvalidArgument' }
-        @{ Case = 'a zero-byte file'; Make = { param($d) $p = Join-Path $d 'empty.mp4'; [IO.File]::WriteAllBytes($p, @()); $p }; Category = 'InvalidArgument' }
+        @{ Case = 'a zero-byte file'; Make = { param($d) $p = Join-Path $d 'empty.mp4'; [IO.File]::WriteAllBytes($p, @()); $p }; Category = 'InvalidData' }
         @{ Case = 'a file over 500 MB'; Make = { param($d) $p = Join-Path $d 'huge.mkv'; $f = [IO.File]::Create($p); $f.SetLength(501MB); $f.Dispose(); $p }; Category = 'LimitsExceeded' }
         @{ Case = 'an unsupported extension'; Make = { param($d) $p = Join-Path $d 'song.flac'; Set-Content $p 'x'; $p }; Category = 'InvalidType' }
     ) {

@@ -76,7 +76,8 @@ public class JobCmdletTests
         var error = Assert.Single(shell.Errors);
         Assert.StartsWith("Nemo.", error.FullyQualifiedErrorId);
         Assert.EndsWith(",NemoVideo.PowerShell.Cmdlets.ConvertToNemoMp3Command", error.FullyQualifiedErrorId);
-        Assert.Equal(ErrorCategory.InvalidArgument, error.CategoryInfo.Category);
+        Assert.Equal("Nemo.EmptyFile,NemoVideo.PowerShell.Cmdlets.ConvertToNemoMp3Command", error.FullyQualifiedErrorId);
+        Assert.Equal(ErrorCategory.InvalidData, error.CategoryInfo.Category);
         Assert.Equal("empty.mkv", Assert.IsType<FileInfo>(error.TargetObject).Name);
         Assert.Contains("empty.mkv", error.ToString());
         Assert.False(string.IsNullOrWhiteSpace(error.ErrorDetails?.RecommendedAction));

@@ -34,9 +34,9 @@ public static class MediaRules
     {
         var file = CheckFile(path, allowedExtensions ?? VideoExtensions.Concat(ImageExtensions).Concat(AudioExtensions).ToArray());
         if (file.Length == 0)
-            throw new NemoApiException(NemoErrorKind.InvalidRequest, $"'{file.Name}' is empty (0 bytes)", advice: "Check that the recording finished writing.");
+            throw new MediaInputException(InputProblem.Empty, file.FullName, $"'{file.Name}' is empty (0 bytes)");
         if (file.Length > MaxUploadBytes)
-            throw new NemoApiException(NemoErrorKind.FileTooLarge, $"'{file.Name}' is {file.Length / (1024.0 * 1024):0} MB, over the 500 MB limit");
+            throw new MediaInputException(InputProblem.TooLarge, file.FullName, $"'{file.Name}' is {file.Length / (1024.0 * 1024):0} MB, over the service's 500 MB limit");
         return file;
     }
 
@@ -44,14 +44,14 @@ public static class MediaRules
     public static FileInfo CheckFile(string path, IReadOnlyCollection<string> allowedExtensions)
     {
         if (Directory.Exists(path))
-            throw new NemoApiException(NemoErrorKind.InvalidRequest, $"'{path}' is a folder, not a file", advice: "Give a file, or pipe the folder's files: Get-ChildItem <folder> -File | ...");
+            throw new MediaInputException(InputProblem.Folder, path, $"'{path}' is a folder, not a file");
         var file = new FileInfo(path);
         if (!file.Exists)
-            throw new NemoApiException(NemoErrorKind.InvalidRequest, $"'{path}' does not exist", advice: "Check the path.");
+            throw new MediaInputException(InputProblem.Missing, path, $"'{path}' does not exist");
         var ext = file.Extension.ToLowerInvariant();
         if (!allowedExtensions.Contains(ext))
-            throw new NemoApiException(NemoErrorKind.UnsupportedFile, $"'{file.Name}' is not a supported file type ({(ext.Length == 0 ? "no extension" : ext)})",
-                advice: $"Accepted here: {string.Join(" ", allowedExtensions.Select(e => e.TrimStart('.')))}.");
+            throw new MediaInputException(InputProblem.UnsupportedType, file.FullName, $"'{file.Name}' is not a supported file type ({(ext.Length == 0 ? "no extension" : ext)})",
+                string.Join(" ", allowedExtensions.Select(e => e.TrimStart('.'))));
         return file;
     }
 }

@@ -138,7 +138,7 @@ public sealed partial class NemoApiClient
         if (list.Count == 0) throw new ArgumentException("Give at least one address.", nameof(urls));
         foreach (var u in list)
             if (!u.IsAbsoluteUri || (u.Scheme != Uri.UriSchemeHttp && u.Scheme != Uri.UriSchemeHttps))
-                throw new NemoApiException(NemoErrorKind.InvalidRequest, $"'{u}' is not an http(s) address", advice: "Give an http:// or https:// address the service can fetch, or upload the file with -Path.");
+                throw new NemoApiException(NemoErrorKind.InvalidRequest, $"'{u}' is not an http(s) address", advice: "Give an http:// or https:// address the service can fetch, or upload the file itself.");
         var body = new UrlUploadRequest { Urls = list.Select(u => u.AbsoluteUri).ToList() };
         var path = "api/upload-video/nemo_agent/me/" + Uri.EscapeDataString(sessionId);
         var reply = await WithTokenAsync((t, c) => CallOnceAsync(HttpMethod.Post, path, t, () => Json(body, NemoJsonContext.Default.UrlUploadRequest), c), ct).ConfigureAwait(false);

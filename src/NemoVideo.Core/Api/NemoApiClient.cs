@@ -236,7 +236,7 @@ public sealed partial class NemoApiClient : IDisposable
     }
 
     private string CreditAdvice(NemoToken token) => token.IsAnonymous && token.UserId != null
-        ? $"Register a free account at https://nemovideo.com/?bind={Uri.EscapeDataString(token.UserId)} to keep this work and get more credits, or use -Engine Local."
+        ? $"Register a free account at https://nemovideo.com/?bind={Uri.EscapeDataString(token.UserId)} to keep this work and get more credits, or convert on this machine with the local engine."
         : NemoApiException.DefaultAdvice(NemoErrorKind.InsufficientCredits);
 
     private static Exception Innermost(Exception ex)

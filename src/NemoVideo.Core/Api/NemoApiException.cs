@@ -16,6 +16,7 @@ public sealed class NemoApiException : Exception
         Code = code;
         StatusCode = status;
         Advice = advice ?? DefaultAdvice(kind);
+        HasSpecificAdvice = advice != null;
         RetryAfter = retryAfter;
         ServerMessage = message;
     }
@@ -39,26 +40,33 @@ public sealed class NemoApiException : Exception
     private static string Compose(string message, string advice) =>
         string.IsNullOrEmpty(advice) ? message : $"{message.TrimEnd('.')}. {advice}";
 
-    /// <summary>What to do about a kind of failure, in one sentence.</summary>
+    /// <summary>True when the advice was written for this very failure (a registration link, a wait), not the kind's default.</summary>
+    public bool HasSpecificAdvice { get; private set; }
+
+    /// <summary>
+    /// What to do about a kind of failure, in one sentence, in terms of the service and the environment only: the
+    /// PowerShell layer says it in terms of its cmdlets and parameters.
+    /// </summary>
     public static string DefaultAdvice(NemoErrorKind kind) => kind switch
     {
-        NemoErrorKind.TokenInvalid => "Run Connect-Nemo again; if NEMO_TOKEN or -Token is set, replace it with a valid token or remove it to use a free anonymous token.",
-        NemoErrorKind.SessionNotFound => "Start a new session with Connect-Nemo (the job cmdlets do this by themselves).",
-        NemoErrorKind.InsufficientCredits => "Top up your credits, or use -Engine Local to convert on this machine.",
+        NemoErrorKind.TokenInvalid => "Connect again; if NEMO_TOKEN or a token was given, replace it with a valid token or remove it to use a free anonymous token.",
+        NemoErrorKind.SessionNotFound => "Start a new session.",
+        NemoErrorKind.InsufficientCredits => "Top up your credits, or convert on this machine with the local engine.",
         NemoErrorKind.UnsupportedFile => "Use a video (mp4, mov, avi, webm, mkv), image (jpg, png, gif, webp) or audio file (mp3, wav, m4a, aac).",
-        NemoErrorKind.FileTooLarge => "Files may be at most 500 MB; split or compress the file locally first (-Engine Local).",
-        NemoErrorKind.MissingClientId => "The client id file could not be read; check ~/.config/nemovideo/client_id.",
-        NemoErrorKind.PlanRequired => "This token may not export (free anonymous tokens lack the render scope; this is not about credits): create a token at nemovideo.com (Settings, API Tokens) and use it through NEMO_TOKEN or Connect-Nemo -Token, or convert on this machine with -Engine Local, which needs no token.",
+        NemoErrorKind.FileTooLarge => "Files may be at most 500 MB; split or compress the file on this machine first.",
+        NemoErrorKind.MissingClientId => "The client id file could not be read; check the client_id file in the config folder (NEMO_CONFIG_DIR).",
+        NemoErrorKind.PlanRequired => "This token may not export (free anonymous tokens lack the render scope; this is not about credits): create a token at nemovideo.com (Settings, API Tokens) and use it through NEMO_TOKEN, or convert on this machine with the local engine, which needs no token.",
         NemoErrorKind.RateLimited => "The service is rate limiting; wait a little and try again.",
         NemoErrorKind.ServerError => "The NemoVideo service had a problem; try again in a few minutes.",
-        NemoErrorKind.Protocol => "The answer did not come from the NemoVideo API as expected; check -BaseUri, NEMO_API_URL and any proxy in between.",
+        NemoErrorKind.Protocol => "The answer did not come from the NemoVideo API as expected; check the API address (NEMO_API_URL) and any proxy in between.",
         NemoErrorKind.RenderFailed => "The export failed on the server; try again, and if it fails again check the source file.",
         NemoErrorKind.DuplicateRender => "Try the export again; a new render id will be used.",
-        NemoErrorKind.Timeout => "Raise -Timeout, or check the render later with Get-NemoRender.",
+        NemoErrorKind.Timeout => "Allow more time, or check the render later by its id.",
         NemoErrorKind.AgentError => "Rephrase the request or try again.",
         NemoErrorKind.TokenRateLimited => "A token of your own avoids the limit: create one at nemovideo.com (Settings, API Tokens) and put it in NEMO_TOKEN.",
-        NemoErrorKind.Unreachable => "Check the address: -BaseUri, NEMO_API_URL (default https://mega-api-prod.nemovideo.ai), and any proxy.",
-        NemoErrorKind.WrongOutput => "Convert on this machine with -Engine Local, or install ffmpeg so that such results are finished locally.",
+        NemoErrorKind.WrongOutput => "Convert on this machine with the local engine, or install ffmpeg so that such results are finished here.",
+        NemoErrorKind.Unreachable => "Check the address: NEMO_API_URL (default https://mega-api-prod.nemovideo.ai), and any proxy.",
+        NemoErrorKind.ConfigNotWritable => "Set NEMO_CONFIG_DIR to a folder this account can write, or NEMO_TOKEN to a token, which needs no folder.",
         _ => "",
     };
 }

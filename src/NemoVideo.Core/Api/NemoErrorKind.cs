@@ -43,4 +43,6 @@ public enum NemoErrorKind
     Unreachable,
     /// <summary>The config folder (token cache, client id) cannot be written.</summary>
     ConfigNotWritable,
+    /// <summary>Plain http:// to a host that is not this machine: the token would cross the network unencrypted.</summary>
+    InsecureHttp,
 }

@@ -25,7 +25,7 @@ public static class OutputPaths
         var looksLikeFolder = destination!.EndsWith("/", StringComparison.Ordinal) || destination.EndsWith("\\", StringComparison.Ordinal);
         if (Directory.Exists(full) || looksLikeFolder) return Path.Combine(full, name);
         if (!singleInput)
-            throw new ArgumentException($"'{destination}' is not an existing folder; with several inputs -Destination must be a folder.");
+            throw new ArgumentException($"'{destination}' is not an existing folder, and several inputs need a folder to go to");
         return full;
     }
 
@@ -34,10 +34,10 @@ public static class OutputPaths
     {
         var dir = Path.GetDirectoryName(target)!;
         if (!Directory.Exists(dir))
-            throw new DirectoryNotFoundException($"The destination folder '{dir}' does not exist; create it first.");
+            throw new DirectoryNotFoundException($"The destination folder '{dir}' does not exist");
         if (Directory.Exists(target))
             throw new IOException($"'{target}' is a folder, not a file name.");
         if (!overwrite && File.Exists(target))
-            throw new IOException($"'{target}' already exists; use -Force to overwrite it or -SkipExisting to leave it.");
+            throw new Api.OutputExistsException(target);
     }
 }

@@ -1,14 +1,10 @@
 namespace NemoVideo.Local;
 
-/// <summary>What went wrong on this machine, classified like the cloud's failures.</summary>
+/// <summary>What went wrong with the tools on this machine (a bad input file is a <see cref="Api.MediaInputException"/>, whichever engine finds it).</summary>
 public enum LocalErrorKind
 {
     /// <summary>ffmpeg or ffprobe is not installed or not found.</summary>
     ToolMissing,
-    /// <summary>The file is empty, not media, or damaged.</summary>
-    BadInput,
-    /// <summary>The input has no audio track, or not the one asked for.</summary>
-    NoSuchTrack,
     /// <summary>ffmpeg failed while converting.</summary>
     ConversionFailed,
     /// <summary>The output could not be written.</summary>

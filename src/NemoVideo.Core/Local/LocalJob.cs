@@ -72,7 +72,7 @@ public sealed class LocalJob
             var facts = Media.MediaInspector.Inspect(temp);
             if (OutputCheck.Judge(request, facts, null).Problem is string problem)
                 throw new LocalEngineException(LocalErrorKind.ConversionFailed, $"ffmpeg's output for '{source.Name}' is not what was asked: {problem}",
-                    "Check that the file plays; try again without -TwoPass or with another -Resolution.");
+                    "Check that the file plays; try again in one pass or at another height.");
             progress?.Report(new JobProgress(JobStage.Completed, 100, "Done"));
             return new JobResult
             {
@@ -106,7 +106,7 @@ public sealed class LocalJob
         catch (UnauthorizedAccessException ex)
         {
             throw new LocalEngineException(LocalErrorKind.OutputNotWritable, $"Cannot write to '{Path.GetDirectoryName(Path.GetFullPath(target))}': {ex.Message}",
-                "Choose a -Destination you can write to.", inner: ex);
+                "Choose a folder you can write to.", inner: ex);
         }
     }
 

@@ -1,4 +1,5 @@
 using System.Globalization;
+using NemoVideo.Api;
 using NemoVideo.Jobs;
 
 namespace NemoVideo.Local;
@@ -54,7 +55,7 @@ public static class LocalPlans
 
     internal static LocalPlan Compress(CompressRequest r, MediaInfo info, string output, string passLog)
     {
-        var video = info.Video ?? throw new LocalEngineException(LocalErrorKind.NoSuchTrack, $"'{Path.GetFileName(info.Path)}' has no video to compress", "Use ConvertTo-NemoMp3 for audio-only files.");
+        var video = info.Video ?? throw new MediaInputException(InputProblem.NoSuchTrack, info.Path, $"'{Path.GetFileName(info.Path)}' has no video to compress", "video");
         var rate = r.VideoBitrateKbps.ToString(CultureInfo.InvariantCulture) + "k";
         var videoArgs = new List<string> { "-map", "0:v:" + video.TypeIndex.ToString(CultureInfo.InvariantCulture), "-c:v", "libx264", "-preset", "medium", "-b:v", rate, "-pix_fmt", "yuv420p" };
         if (!r.TwoPass) videoArgs.AddRange(new[] { "-maxrate", rate, "-bufsize", (r.VideoBitrateKbps * 2).ToString(CultureInfo.InvariantCulture) + "k" });
@@ -89,16 +90,16 @@ public static class LocalPlans
         var audio = info.AudioStreams;
         var name = Path.GetFileName(info.Path);
         if (audio.Count == 0)
-            throw new LocalEngineException(LocalErrorKind.NoSuchTrack, $"'{name}' has no audio track", "There is nothing to extract; check that the right file was given.");
+            throw new MediaInputException(InputProblem.NoSuchTrack, info.Path, $"'{name}' has no audio track: there is nothing to extract") { TrackCount = 0 };
         if (r.AudioTrack is int n)
             return n <= audio.Count ? audio[n - 1]
-                : throw new LocalEngineException(LocalErrorKind.NoSuchTrack, $"'{name}' has {audio.Count} audio track(s); there is no track {n}", $"Use -AudioTrack 1 to {audio.Count}.");
+                : throw new MediaInputException(InputProblem.NoSuchTrack, info.Path, $"'{name}' has {audio.Count} audio track(s); there is no track {n}") { TrackCount = audio.Count };
         if (r.AudioLanguage is string lang)
         {
             var match = audio.FirstOrDefault(a => a.Language != null && (string.Equals(a.Language, lang, StringComparison.OrdinalIgnoreCase)
                 || (lang.Length == 2 && a.Language.StartsWith(lang, StringComparison.OrdinalIgnoreCase))));
-            return match ?? throw new LocalEngineException(LocalErrorKind.NoSuchTrack, $"'{name}' has no audio track in '{lang}'",
-                "Its tracks: " + string.Join(", ", audio.Select((a, i) => $"{i + 1} ({a.Language ?? "no language tag"})")) + ".");
+            return match ?? throw new MediaInputException(InputProblem.NoSuchTrack, info.Path, $"'{name}' has no audio track in '{lang}'",
+                string.Join(", ", audio.Select((a, i) => $"{i + 1} ({a.Language ?? "no language tag"})"))) { TrackCount = audio.Count };
         }
         return audio[0];
     }

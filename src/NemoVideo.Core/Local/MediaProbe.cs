@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using NemoVideo.Api;
 
 namespace NemoVideo.Local;
 
@@ -43,22 +44,22 @@ public static class MediaProbe
     {
         var file = new FileInfo(path);
         if (!file.Exists)
-            throw new LocalEngineException(LocalErrorKind.BadInput, $"'{path}' does not exist", "Check the path.");
+            throw new MediaInputException(InputProblem.Missing, path, $"'{path}' does not exist");
         if (file.Length == 0)
-            throw new LocalEngineException(LocalErrorKind.BadInput, $"'{file.Name}' is empty (0 bytes)", "Check that the recording finished writing; nothing was converted.");
+            throw new MediaInputException(InputProblem.Empty, file.FullName, $"'{file.Name}' is empty (0 bytes)");
         var run = await FfmpegTools.RunAsync(tools.Ffprobe,
             new[] { "-v", "error", "-print_format", "json", "-show_format", "-show_streams", file.FullName }, null, ct).ConfigureAwait(false);
         if (run.ExitCode != 0)
-            throw new LocalEngineException(LocalErrorKind.BadInput, $"'{file.Name}' is not a media file ffprobe can read, or it is damaged or truncated",
-                "Check that the file plays; re-copy it if it was cut short.", LastLines(run.Stderr));
+            throw new MediaInputException(InputProblem.NotMedia, file.FullName,
+                $"'{file.Name}' is not a media file ffprobe can read, or it is damaged or truncated (ffprobe said: {LastLines(run.Stderr)?.Trim()})");
         MediaInfo info;
         try { info = Parse(run.Stdout, file.FullName); }
         catch (JsonException ex)
         {
-            throw new LocalEngineException(LocalErrorKind.BadInput, $"ffprobe's description of '{file.Name}' could not be read", "Update ffmpeg.", inner: ex);
+            throw new MediaInputException(InputProblem.NotMedia, file.FullName, $"ffprobe's description of '{file.Name}' could not be read (an old ffmpeg?)", inner: ex);
         }
         if (info.Streams.Count == 0)
-            throw new LocalEngineException(LocalErrorKind.BadInput, $"'{file.Name}' holds no audio or video", "Check that it is a video file.", LastLines(run.Stderr));
+            throw new MediaInputException(InputProblem.NotMedia, file.FullName, $"'{file.Name}' holds no audio or video");
         return info;
     }
 

@@ -75,8 +75,9 @@ public sealed class ConnectNemoCommand : NemoCmdlet
 
     private static NemoToken? FromObject(object value) => value switch
     {
-        SecureString s => new NemoToken(Reveal(s)),
+        SecureString s when Reveal(s) is var text && !string.IsNullOrWhiteSpace(text) => new NemoToken(text),
         string s when !string.IsNullOrWhiteSpace(s) => new NemoToken(s),
+        SecureString or string => throw new PSArgumentException("The token given with -Token is blank; give the token itself, or leave -Token out to use NEMO_TOKEN, the cache or a free anonymous token.", nameof(Token)),
         _ => throw new PSArgumentException("-Token takes a SecureString or a string.", nameof(Token)),
     };
 

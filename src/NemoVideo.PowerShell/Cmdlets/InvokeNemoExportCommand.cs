@@ -30,14 +30,13 @@ public sealed class InvokeNemoExportCommand : SessionCmdlet
     [Parameter]
     public SwitchParameter Force { get; set; }
 
-    /// <summary>How long the render may take before it is cancelled.</summary>
+    /// <summary>How long the render may take before it is cancelled: seconds (600), 10m or 00:10:00; at least 30 seconds.</summary>
     [Parameter]
+    [RenderTimeoutTransformation]
     public TimeSpan Timeout { get; set; } = TimeSpan.FromMinutes(5);
 
     protected override void ProcessRecord()
     {
-        if (Timeout <= TimeSpan.Zero)
-            ThrowTerminatingError(new ErrorRecord(new PSArgumentOutOfRangeException(nameof(Timeout), Timeout, "-Timeout must be positive."), "Nemo.BadTimeout", ErrorCategory.InvalidArgument, Timeout));
         var explicitTarget = OutFile is null ? null : ToFileSystemPath(OutFile);
         var folder = SessionState.Path.CurrentFileSystemLocation.ProviderPath;
         RunOrThrow(async ct =>

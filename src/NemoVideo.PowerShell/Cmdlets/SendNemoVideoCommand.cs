@@ -42,28 +42,17 @@ public sealed class SendNemoVideoCommand : SessionCmdlet
         var literal = ParameterSetName == "LiteralPath";
         foreach (var file in ResolveFiles(literal ? LiteralPath : Path, literal))
         {
-            try
+            RunOrWriteError(async ct => // one bad file does not stop the others
             {
-                Run(async ct =>
-                {
-                    var (connection, sessionId) = await ResolveSessionAsync(ct).ConfigureAwait(false);
-                    var name = System.IO.Path.GetFileName(file);
-                    var progress = new Jobs.RelayProgress<Transfers.TransferProgress>(p => Post(() => WriteProgress(
-                        new ProgressRecord(1, "Uploading to NemoVideo", $"{name}: {p.BytesTransferred / 1048576.0:0.0} of {(p.TotalBytes ?? 0) / 1048576.0:0.0} MB")
-                        { PercentComplete = p.Percent ?? 0 })));
-                    var result = await connection.Client.UploadFilesAsync(sessionId, new[] { file }, progress, ct).ConfigureAwait(false);
-                    Post(() => WriteProgress(new ProgressRecord(1, "Uploading to NemoVideo", "Done") { RecordType = ProgressRecordType.Completed }));
-                    foreach (var asset in result.Files) Post(() => WriteObject(asset));
-                });
-            }
-            catch (Exception ex) when (ex is NemoApiException or IOException or UnauthorizedAccessException)
-            {
-                WriteError(ToErrorRecord(ex, new FileInfo(file))); // one bad file does not stop the others
-            }
-            catch (OperationCanceledException) when (StopToken.IsCancellationRequested)
-            {
-                throw new PipelineStoppedException();
-            }
+                var (connection, sessionId) = await ResolveSessionAsync(ct).ConfigureAwait(false);
+                var name = System.IO.Path.GetFileName(file);
+                var progress = new Jobs.RelayProgress<Transfers.TransferProgress>(p => Post(() => WriteProgress(
+                    new ProgressRecord(1, "Uploading to NemoVideo", $"{name}: {p.BytesTransferred / 1048576.0:0.0} of {(p.TotalBytes ?? 0) / 1048576.0:0.0} MB")
+                    { PercentComplete = p.Percent ?? 0 })));
+                var result = await connection.Client.UploadFilesAsync(sessionId, new[] { file }, progress, ct).ConfigureAwait(false);
+                Post(() => WriteProgress(new ProgressRecord(1, "Uploading to NemoVideo", "Done") { RecordType = ProgressRecordType.Completed }));
+                foreach (var asset in result.Files) Post(() => WriteObject(asset));
+            }, new FileInfo(file));
         }
     }
 }

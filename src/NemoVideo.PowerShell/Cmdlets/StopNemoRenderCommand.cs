@@ -20,7 +20,7 @@ public sealed class StopNemoRenderCommand : RenderCmdlet
         foreach (var id in Id!)
         {
             if (!ShouldProcess(id, "Cancel the render")) continue;
-            RunOrThrow(async ct =>
+            RunOrWriteError(async ct =>
             {
                 var job = await connection.Client.CancelRenderAsync(id, ct).ConfigureAwait(false);
                 if (PassThru) Post(() => WriteObject(job));

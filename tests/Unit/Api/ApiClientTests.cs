@@ -85,11 +85,12 @@ public class ApiClientTests : IDisposable
         File.WriteAllBytes(empty, Array.Empty<byte>());
         var huge = _env.PathIn("huge.mkv");
         using (var fs = File.Create(huge)) fs.SetLength(MediaRules.MaxUploadBytes + 1); // sparse: no disk used
-        Assert.Equal(NemoErrorKind.UnsupportedFile, (await Assert.ThrowsAsync<NemoApiException>(() => client.UploadFilesAsync(session.SessionId, new[] { text }))).Kind);
-        Assert.Equal(NemoErrorKind.InvalidRequest, (await Assert.ThrowsAsync<NemoApiException>(() => client.UploadFilesAsync(session.SessionId, new[] { empty }))).Kind);
-        Assert.Equal(NemoErrorKind.FileTooLarge, (await Assert.ThrowsAsync<NemoApiException>(() => client.UploadFilesAsync(session.SessionId, new[] { huge }))).Kind);
-        Assert.Equal(NemoErrorKind.InvalidRequest, (await Assert.ThrowsAsync<NemoApiException>(() => client.UploadFilesAsync(session.SessionId, new[] { _env.PathIn("missing.mp4") }))).Kind);
-        Assert.Equal(NemoErrorKind.InvalidRequest, (await Assert.ThrowsAsync<NemoApiException>(() => client.UploadFilesAsync(session.SessionId, new[] { _env.WorkDirectory }))).Kind);
+        async Task<InputProblem> Problem(string path) => (await Assert.ThrowsAsync<MediaInputException>(() => client.UploadFilesAsync(session.SessionId, new[] { path }))).Problem;
+        Assert.Equal(InputProblem.UnsupportedType, await Problem(text));
+        Assert.Equal(InputProblem.Empty, await Problem(empty));
+        Assert.Equal(InputProblem.TooLarge, await Problem(huge));
+        Assert.Equal(InputProblem.Missing, await Problem(_env.PathIn("missing.mp4")));
+        Assert.Equal(InputProblem.Folder, await Problem(_env.WorkDirectory));
         Assert.Equal(before, emu.Store.RequestLog.Count);
     }
 
@@ -199,7 +200,7 @@ public class ApiClientTests : IDisposable
     public void Refuses_plain_http_to_a_remote_host_unless_allowed()
     {
         var ex = Assert.Throws<NemoApiException>(() => new NemoApiClient(new NemoClientOptions { BaseUri = new Uri("http://api.example.com/") }, environment: _env.Environment));
-        Assert.Contains("AllowInsecureHttp", ex.Message);
+        Assert.Contains("allow insecure http explicitly", ex.Message); // the PowerShell layer names -AllowInsecureHttp
         using var allowed = new NemoApiClient(new NemoClientOptions { BaseUri = new Uri("http://api.example.com/"), AllowInsecureHttp = true }, environment: _env.Environment);
         using var loopback = new NemoApiClient(new NemoClientOptions { BaseUri = new Uri("http://127.0.0.1:9/") }, environment: _env.Environment);
         using var localhost = new NemoApiClient(new NemoClientOptions { BaseUri = new Uri("http://localhost:9/") }, environment: _env.Environment);

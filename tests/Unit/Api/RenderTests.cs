@@ -125,7 +125,7 @@ public class RenderTests : IDisposable
 
         emu.Faults.Clear();
         File.WriteAllText(_env.PathIn("keep.mp3"), "precious");
-        await Assert.ThrowsAsync<IOException>(() => client.DownloadRenderAsync(done, _env.PathIn("keep.mp3"), overwrite: false));
+        await Assert.ThrowsAsync<OutputExistsException>(() => client.DownloadRenderAsync(done, _env.PathIn("keep.mp3"), overwrite: false));
         Assert.Equal("precious", File.ReadAllText(_env.PathIn("keep.mp3")));
         emu.Faults.Add(new FaultRule { Route = "GET /cdn/renders/", DelayMs = 5000 });
         using var cts = new CancellationTokenSource(TimeSpan.FromMilliseconds(300));

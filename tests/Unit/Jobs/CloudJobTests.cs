@@ -48,9 +48,9 @@ public class CloudJobTests : IDisposable
         Assert.Equal("mp3", (await Media.ProbeAsync(result.Output.FullName)).Audio.Codec);
         var uploads = emu.Store.RequestLog.Count(r => r.Path.StartsWith("/api/upload-video/"));
         // Refused before the upload and the paid edit, in the local engine's words, since ffprobe is here.
-        var missing = await Assert.ThrowsAsync<NemoVideo.Local.LocalEngineException>(() => Job(client).RunAsync(new Mp3Request(source, _env.PathIn("third.mp3"), 96, audioTrack: 3)));
-        Assert.Equal(NemoVideo.Local.LocalErrorKind.NoSuchTrack, missing.Kind);
-        Assert.Contains("Use -AudioTrack 1 to 2", missing.Message);
+        var missing = await Assert.ThrowsAsync<MediaInputException>(() => Job(client).RunAsync(new Mp3Request(source, _env.PathIn("third.mp3"), 96, audioTrack: 3)));
+        Assert.Equal(InputProblem.NoSuchTrack, missing.Problem);
+        Assert.Equal(2, missing.TrackCount);
         Assert.Equal(uploads, emu.Store.RequestLog.Count(r => r.Path.StartsWith("/api/upload-video/")));
         Assert.Equal(1, emu.Store.AgentMessages);
     }
@@ -102,11 +102,11 @@ public class CloudJobTests : IDisposable
         using var client = _env.Client(emu);
         var source = await Media.ClipAsync();
         File.WriteAllText(_env.PathIn("exists.mp3"), "keep me");
-        await Assert.ThrowsAsync<IOException>(() => Job(client).RunAsync(new Mp3Request(source, _env.PathIn("exists.mp3"))));
+        await Assert.ThrowsAsync<OutputExistsException>(() => Job(client).RunAsync(new Mp3Request(source, _env.PathIn("exists.mp3"))));
         await Assert.ThrowsAsync<DirectoryNotFoundException>(() => Job(client).RunAsync(new Mp3Request(source, Path.Combine(_env.WorkDirectory, "nope", "a.mp3"))));
         var notVideo = _env.PathIn("song.mp3");
         File.WriteAllText(notVideo, "x");
-        Assert.Equal(NemoErrorKind.UnsupportedFile, (await Assert.ThrowsAsync<NemoApiException>(() => Job(client).RunAsync(new Mp3Request(notVideo, _env.PathIn("o.mp3"))))).Kind);
+        Assert.Equal(InputProblem.UnsupportedType, (await Assert.ThrowsAsync<MediaInputException>(() => Job(client).RunAsync(new Mp3Request(notVideo, _env.PathIn("o.mp3"))))).Problem);
         Assert.Empty(emu.Store.RequestLog);
         Assert.Equal("keep me", File.ReadAllText(_env.PathIn("exists.mp3")));
     }

@@ -72,7 +72,7 @@ public class DocumentedServiceTests : IDisposable
         Assert.Contains("MP4 video", ex.Message);
         Assert.Matches("render_[0-9]+_[0-9a-f]+", ex.Message);
         Assert.Contains("/cdn/renders/", ex.Message); // where what was paid for can still be fetched
-        Assert.Contains("-Engine Local", ex.Advice);
+        Assert.Contains("local engine", ex.Advice); // the PowerShell layer says -Engine Local
         Assert.Contains("ffmpeg", ex.Advice);
         Assert.Equal(new[] { "talk.mkv" }, Directory.GetFiles(_env.WorkDirectory).Select(Path.GetFileName)); // no .mp3, no partial file
     }

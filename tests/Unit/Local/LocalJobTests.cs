@@ -77,38 +77,39 @@ public class LocalJobTests : IDisposable
         var twoLetter = await _job.RunAsync(new Mp3Request(source, _env.PathIn("en.mp3"), 128) { AudioLanguage = "en" });
         Assert.InRange((await Media.ProbeAsync(twoLetter.Output.FullName)).Duration, 2.8, 3.2);
 
-        var noTrack = await Assert.ThrowsAsync<LocalEngineException>(() => _job.RunAsync(new Mp3Request(source, _env.PathIn("x.mp3"), 128, audioTrack: 3)));
-        Assert.Equal(LocalErrorKind.NoSuchTrack, noTrack.Kind);
+        var noTrack = await Assert.ThrowsAsync<MediaInputException>(() => _job.RunAsync(new Mp3Request(source, _env.PathIn("x.mp3"), 128, audioTrack: 3)));
+        Assert.Equal(InputProblem.NoSuchTrack, noTrack.Problem);
         Assert.Contains("there is no track 3", noTrack.Message);
-        var noLanguage = await Assert.ThrowsAsync<LocalEngineException>(() => _job.RunAsync(new Mp3Request(source, _env.PathIn("x.mp3"), 128) { AudioLanguage = "fra" }));
-        Assert.Contains("1 (eng), 2 (ger)", noLanguage.Message);
+        Assert.Equal(2, noTrack.TrackCount);
+        var noLanguage = await Assert.ThrowsAsync<MediaInputException>(() => _job.RunAsync(new Mp3Request(source, _env.PathIn("x.mp3"), 128) { AudioLanguage = "fra" }));
+        Assert.Equal("1 (eng), 2 (ger)", noLanguage.Detail);
     }
 
     [Fact]
     public async Task Bad_input_gets_a_clear_error_and_nothing_is_written()
     {
         var silent = await Media.SilentClipAsync();
-        Assert.Equal(LocalErrorKind.NoSuchTrack, (await Assert.ThrowsAsync<LocalEngineException>(() => _job.RunAsync(new Mp3Request(silent, _env.PathIn("a.mp3"))))).Kind);
+        Assert.Equal(InputProblem.NoSuchTrack, (await Assert.ThrowsAsync<MediaInputException>(() => _job.RunAsync(new Mp3Request(silent, _env.PathIn("a.mp3"))))).Problem);
 
         var empty = _env.PathIn("empty.mp4");
         File.WriteAllBytes(empty, Array.Empty<byte>());
-        var ex = await Assert.ThrowsAsync<LocalEngineException>(() => _job.RunAsync(new Mp3Request(empty, _env.PathIn("b.mp3"))));
-        Assert.Equal(LocalErrorKind.BadInput, ex.Kind);
+        var ex = await Assert.ThrowsAsync<MediaInputException>(() => _job.RunAsync(new Mp3Request(empty, _env.PathIn("b.mp3"))));
+        Assert.Equal(InputProblem.Empty, ex.Problem);
         Assert.Contains("0 bytes", ex.Message);
 
         var text = _env.PathIn("notes.mp4");
         File.WriteAllText(text, "not a video at all");
-        Assert.Equal(LocalErrorKind.BadInput, (await Assert.ThrowsAsync<LocalEngineException>(() => _job.RunAsync(new Mp3Request(text, _env.PathIn("c.mp3"))))).Kind);
+        Assert.Equal(InputProblem.NotMedia, (await Assert.ThrowsAsync<MediaInputException>(() => _job.RunAsync(new Mp3Request(text, _env.PathIn("c.mp3"))))).Problem);
 
         var truncated = _env.PathIn("truncated.mp4");
         var whole = File.ReadAllBytes(await Media.ClipAsync(".mp4", seconds: 4));
         File.WriteAllBytes(truncated, whole.Take(whole.Length / 3).ToArray());
-        ex = await Assert.ThrowsAsync<LocalEngineException>(() => _job.RunAsync(new Mp3Request(truncated, _env.PathIn("d.mp3"))));
-        Assert.Equal(LocalErrorKind.BadInput, ex.Kind);
-        Assert.NotNull(ex.ToolOutput); // ffprobe's own words reach the user
+        ex = await Assert.ThrowsAsync<MediaInputException>(() => _job.RunAsync(new Mp3Request(truncated, _env.PathIn("d.mp3"))));
+        Assert.Equal(InputProblem.NotMedia, ex.Problem);
+        Assert.Contains("ffprobe said:", ex.Message); // ffprobe's own words reach the user
 
         File.WriteAllText(_env.PathIn("song.flac"), "x");
-        Assert.Equal(NemoErrorKind.UnsupportedFile, (await Assert.ThrowsAsync<NemoApiException>(() => _job.RunAsync(new Mp3Request(_env.PathIn("song.flac"), _env.PathIn("e.mp3"))))).Kind);
+        Assert.Equal(InputProblem.UnsupportedType, (await Assert.ThrowsAsync<MediaInputException>(() => _job.RunAsync(new Mp3Request(_env.PathIn("song.flac"), _env.PathIn("e.mp3"))))).Problem);
         Assert.Equal(new[] { "empty.mp4", "notes.mp4", "song.flac", "truncated.mp4" }, Directory.GetFiles(_env.WorkDirectory).Select(Path.GetFileName).OrderBy(n => n));
     }
 

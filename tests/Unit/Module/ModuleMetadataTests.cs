@@ -66,15 +66,4 @@ public class ModuleMetadataTests
         var changing = new[] { "Remove", "Stop", "Disconnect", "Set", "Clear" };
         Assert.All(CmdletMetadata.Cmdlets.Where(c => changing.Contains(c.Verb)), c => Assert.True(c.Named("SupportsShouldProcess"), c.Name));
     }
-
-    [Fact]
-    public void Error_categories_named_by_the_core_exist_in_PowerShell()
-    {
-        var categories = CmdletMetadata.ErrorCategories;
-        var samples = Enum.GetValues<NemoVideo.Api.NemoErrorKind>().Select(k => (Exception)new NemoVideo.Api.NemoApiException(k, "x"))
-            .Concat(Enum.GetValues<NemoVideo.Local.LocalErrorKind>().Select(k => (Exception)new NemoVideo.Local.LocalEngineException(k, "x", "y")))
-            .Concat(new Exception[] { new OperationCanceledException(), new FileNotFoundException(), new DirectoryNotFoundException(), new UnauthorizedAccessException(),
-                new IOException("x already exists"), new IOException(), new ArgumentException(), new InvalidOperationException() });
-        Assert.All(samples, ex => Assert.Contains(NemoVideo.ErrorClassification.Classify(ex).Category, categories));
-    }
 }
