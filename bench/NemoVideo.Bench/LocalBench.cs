@@ -29,7 +29,7 @@ internal static class LocalBench
         var (copy, encode) = await Harness.PairedAsync(runs,
             () => Harness.TimeAsync(async () =>
             {
-                var r = await job.RunAsync(new Mp3Request(source, ours) { Overwrite = true, BitrateSpecified = false });
+                var r = await job.RunAsync(new Mp3Request(source, ours, Mp3Encoding.Default) { Overwrite = true });
                 if (!r.StreamCopied) throw new InvalidOperationException("expected a stream copy");
             }),
             () => Harness.TimeAsync(() => job.RunAsync(new Mp3Request(source, ours, 192) { Overwrite = true })));

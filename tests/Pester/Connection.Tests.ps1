@@ -37,12 +37,24 @@ Describe 'Connect-Nemo' {
     }
 
     It 'reuses the cached token in a new connection instead of asking for another' {
+        Connect-Nemo # whatever ran before: now a token is cached
+        $issued = (Invoke-EmulatorAdmin $Emulator 'stats' -Method Get).anonymous_tokens_issued
         Connect-Nemo
         (Get-NemoSession).TokenSource | Should -Be 'Cache'
-        (Invoke-EmulatorAdmin $Emulator 'stats' -Method Get).anonymous_tokens_issued | Should -Be 1
+        (Invoke-EmulatorAdmin $Emulator 'stats' -Method Get).anonymous_tokens_issued | Should -Be $issued
+    }
+
+    It 'shows data, not machinery: ConvertTo-Json of the connection is small and quick' {
+        $connection = Connect-Nemo -PassThru
+        $watch = [Diagnostics.Stopwatch]::StartNew()
+        $json = $connection | ConvertTo-Json -Depth 10 -WarningAction SilentlyContinue
+        $watch.Elapsed.TotalSeconds | Should -BeLessThan 5
+        $json.Length | Should -BeLessThan 20000
+        $json | Should -Not -Match '"Client"'
     }
 
     It 'never shows the token in its output' {
+        Connect-Nemo
         $text = Get-NemoSession | Format-List * | Out-String
         $text | Should -Not -Match 'nmv_usr_'
         $text | Should -Match 'sha256:'

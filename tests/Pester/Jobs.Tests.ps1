@@ -43,7 +43,10 @@ Describe 'ConvertTo-NemoMp3' -Skip:$NoFfmpeg {
     It 'writes nothing and sends nothing with -WhatIf' {
         Copy-Item $Clip (Join-Path $Dir 'a.mp4')
         $before = (Invoke-EmulatorAdmin $Emulator 'stats' -Method Get).requests
-        Get-ChildItem $Dir | ConvertTo-NemoMp3 -WhatIf
+        $files = @(Get-ChildItem $Dir)
+        $files | ConvertTo-NemoMp3 -WhatIf -ErrorVariable failures
+        $failures | Should -BeNullOrEmpty
+        @(Get-ChildItem $Dir) | Should -HaveCount $files.Count -Because 'no file was written, not even a temporary one'
         Get-ChildItem $Dir -Filter *.mp3 | Should -BeNullOrEmpty
         (Invoke-EmulatorAdmin $Emulator 'stats' -Method Get).requests | Should -Be ($before + 1) -Because 'only the stats call itself was made'
     }

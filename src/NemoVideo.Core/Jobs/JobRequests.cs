@@ -41,6 +41,43 @@ public abstract class MediaJobRequest
     public abstract string SkillName { get; }
 }
 
+/// <summary>
+/// How an MP3 is encoded — one choice, one value: a constant bitrate, a LAME VBR quality, or left to the default
+/// (192 kbps, or the source's own MP3 audio copied as it is).
+/// </summary>
+public sealed class Mp3Encoding
+{
+    /// <summary>The bitrate used when none was asked for and the audio must be encoded.</summary>
+    public const int DefaultKbps = 192;
+
+    private Mp3Encoding(int? constantKbps, int? vbrQuality)
+    {
+        ConstantKbps = constantKbps;
+        VbrQuality = vbrQuality;
+    }
+
+    /// <summary>Nothing asked: 192 kbps, or an MP3 source copied as it is.</summary>
+    public static Mp3Encoding Default { get; } = new(null, null);
+
+    /// <summary>A constant bitrate, 32 to 320 kbps.</summary>
+    public static Mp3Encoding Constant(int kbps) => kbps is >= Mp3Request.MinBitrate and <= Mp3Request.MaxBitrate
+        ? new Mp3Encoding(kbps, null)
+        : throw new ArgumentOutOfRangeException(nameof(kbps), kbps, $"The MP3 bitrate must be between {Mp3Request.MinBitrate} and {Mp3Request.MaxBitrate} kbps.");
+
+    /// <summary>LAME variable bitrate at quality 0 (best) to 9.</summary>
+    public static Mp3Encoding Variable(int quality) => quality is >= 0 and <= 9
+        ? new Mp3Encoding(null, quality)
+        : throw new ArgumentOutOfRangeException(nameof(quality), quality, "VBR quality runs from 0 (best) to 9.");
+
+    public int? ConstantKbps { get; }
+    public int? VbrQuality { get; }
+    public bool IsDefault => ConstantKbps is null && VbrQuality is null;
+    /// <summary>The bitrate a constant-bitrate encode uses: the one asked for, or the default; null for VBR.</summary>
+    public int? EncodeKbps => VbrQuality is null ? ConstantKbps ?? DefaultKbps : null;
+
+    public override string ToString() => VbrQuality is int q ? $"VBR quality V{q}" : $"{EncodeKbps} kbps";
+}
+
 /// <summary>Extract a video's audio as MP3.</summary>
 public sealed class Mp3Request : MediaJobRequest
 {
@@ -49,33 +86,27 @@ public sealed class Mp3Request : MediaJobRequest
     /// <summary>The MPEG-1 Layer III rates between 32 and 320 kbps, the ones worth tab-completing.</summary>
     public static readonly IReadOnlyList<int> StandardBitrates = new[] { 32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320 };
 
-    public Mp3Request(string sourcePath, string outputPath, int bitrateKbps = 192, int? audioTrack = null) : base(sourcePath, outputPath)
+    /// <summary>Encoded as <paramref name="encoding"/> (the default when null).</summary>
+    public Mp3Request(string sourcePath, string outputPath, Mp3Encoding? encoding = null, int? audioTrack = null) : base(sourcePath, outputPath)
     {
-        if (bitrateKbps < MinBitrate || bitrateKbps > MaxBitrate)
-            throw new ArgumentOutOfRangeException(nameof(bitrateKbps), bitrateKbps, $"The MP3 bitrate must be between {MinBitrate} and {MaxBitrate} kbps.");
         if (audioTrack is < 1)
             throw new ArgumentOutOfRangeException(nameof(audioTrack), audioTrack, "Audio tracks are numbered from 1.");
-        BitrateKbps = bitrateKbps;
+        Encoding = encoding ?? Mp3Encoding.Default;
         AudioTrack = audioTrack;
     }
 
-    public int BitrateKbps { get; }
+    /// <summary>At a constant <paramref name="bitrateKbps"/>.</summary>
+    public Mp3Request(string sourcePath, string outputPath, int bitrateKbps, int? audioTrack = null)
+        : this(sourcePath, outputPath, Mp3Encoding.Constant(bitrateKbps), audioTrack) { }
+
+    public Mp3Encoding Encoding { get; }
     /// <summary>Which audio track (1 = the first), or null for the default one.</summary>
     public int? AudioTrack { get; }
     /// <summary>Pick the audio track by its language tag (eng, ger, or en), instead of by number.</summary>
     public string? AudioLanguage { get; init; }
-    /// <summary>LAME VBR quality, 0 (best) to 9, instead of a constant bitrate.</summary>
-    public int? VbrQuality
-    {
-        get => _vbr;
-        init => _vbr = value is null or (>= 0 and <= 9) ? value : throw new ArgumentOutOfRangeException(nameof(VbrQuality), value, "VBR quality runs from 0 (best) to 9.");
-    }
-    /// <summary>False when the user left the bitrate at its default: an MP3 source may then be copied as it is.</summary>
-    public bool BitrateSpecified { get; init; } = true;
-    private readonly int? _vbr;
 
     public override string Instruction =>
-        "Extract the audio as MP3 " + (VbrQuality is int q ? $"at VBR quality V{q}" : $"at {BitrateKbps} kbps")
+        "Extract the audio as MP3 " + (Encoding.VbrQuality is int q ? $"at VBR quality V{q}" : $"at {Encoding.EncodeKbps} kbps")
         + (AudioTrack is int t ? $" (track {t})" : AudioLanguage is string l ? $" (the {l} audio track)" : "") + ".";
     public override string OutputFormat => "mp3";
     public override string SkillName => NemoClientOptions.Mp3Skill;

@@ -36,9 +36,9 @@ public static class OutputCheck
         if (problem is null && request is Mp3Request mp3)
         {
             if (facts.Container != MediaContainer.Mp3 || !facts.HasAudio) problem = $"it is {facts.Describe()}, not an MP3";
-            else if (mp3.VbrQuality is int q && facts.IsVbr == false)
+            else if (mp3.Encoding.VbrQuality is int q && facts.IsVbr == false)
                 warnings.Add($"'{name}' is constant {Kbps(facts.AudioBitrateKbps)}, not variable bitrate V{q} as asked; it was kept as it is.");
-            else if (mp3.BitrateSpecified && RequestedKbps(mp3) is int asked && facts.AudioBitrateKbps is int measured && !SameMp3Rate(measured, asked))
+            else if (mp3.Encoding.ConstantKbps is int asked && facts.AudioBitrateKbps is int measured && !SameMp3Rate(measured, asked))
                 warnings.Add($"'{name}' is {(facts.IsVbr == true ? "variable bitrate averaging " : "")}{measured} kbps, not {asked} kbps as asked; it was kept as it is (re-encoding would not improve it).");
         }
         else if (problem is null && request is CompressRequest c)
@@ -80,7 +80,7 @@ public static class OutputCheck
     /// <summary>The bitrate asked for (the default one too), or null for VBR.</summary>
     public static int? RequestedKbps(MediaJobRequest request) => request switch
     {
-        Mp3Request { VbrQuality: null } m => m.BitrateKbps,
+        Mp3Request m => m.Encoding.EncodeKbps,
         CompressRequest c => c.VideoBitrateKbps,
         _ => null,
     };

@@ -42,7 +42,7 @@ public sealed class RenderOutput
         {
             Format = "mp3", Codec = "mp3",
             // Remotion has no VBR setting: a VBR request leaves the bitrate to the renderer, and the result is checked.
-            AudioBitrate = mp3.VbrQuality is null ? Kbps(mp3.BitrateKbps) : null,
+            AudioBitrate = mp3.Encoding.EncodeKbps is int kbps ? Kbps(kbps) : null,
         },
         CompressRequest c => new RenderOutput { Format = "mp4", Codec = "h264", VideoBitrate = Kbps(c.VideoBitrateKbps) },
         _ => ForFormat(request.OutputFormat),

@@ -29,7 +29,7 @@ public static class LocalPlans
     /// kept as it is. Null when the request asks for something a copy cannot give.
     /// </summary>
     internal static IReadOnlyList<string>? SpeculativeCopy(Mp3Request r, string source, string output) =>
-        r.BitrateSpecified || r.VbrQuality is not null || r.AudioLanguage is not null ? null : CopyArgs(source, (r.AudioTrack ?? 1) - 1, output);
+        !r.Encoding.IsDefault || r.AudioLanguage is not null ? null : CopyArgs(source, (r.AudioTrack ?? 1) - 1, output);
 
     private static List<string> CopyArgs(string source, int typeIndex, string output) => Mp3Args(source, typeIndex, new[] { "-c:a", "copy" }, output);
 
@@ -45,12 +45,12 @@ public static class LocalPlans
     internal static LocalPlan Mp3(Mp3Request r, MediaInfo info, string output)
     {
         var audio = PickAudio(r, info);
-        var copy = audio.Codec == "mp3" && !r.BitrateSpecified && r.VbrQuality is null;
+        var copy = audio.Codec == "mp3" && r.Encoding.IsDefault;
         if (copy) return new LocalPlan(new[] { CopyArgs(info.Path, audio.TypeIndex, output) }, (int?)(audio.BitRate / 1000), true);
-        var codec = r.VbrQuality is int q
-            ? new[] { "-c:a", "libmp3lame", "-q:a", q.ToString(CultureInfo.InvariantCulture) }
-            : new[] { "-c:a", "libmp3lame", "-b:a", r.BitrateKbps.ToString(CultureInfo.InvariantCulture) + "k" };
-        return new LocalPlan(new[] { Mp3Args(info.Path, audio.TypeIndex, codec, output) }, r.VbrQuality is null ? r.BitrateKbps : null, false);
+        var codec = r.Encoding.EncodeKbps is int kbps
+            ? new[] { "-c:a", "libmp3lame", "-b:a", kbps.ToString(CultureInfo.InvariantCulture) + "k" }
+            : new[] { "-c:a", "libmp3lame", "-q:a", r.Encoding.VbrQuality!.Value.ToString(CultureInfo.InvariantCulture) };
+        return new LocalPlan(new[] { Mp3Args(info.Path, audio.TypeIndex, codec, output) }, r.Encoding.EncodeKbps, false);
     }
 
     internal static LocalPlan Compress(CompressRequest r, MediaInfo info, string output, string passLog)

@@ -29,14 +29,20 @@ public sealed class ConvertToNemoMp3Command : MediaJobCommand
     /// <summary>Variable bitrate at LAME quality 0 (best) to 9, instead of -Bitrate.</summary>
     [Parameter]
     [ValidateRange(0, 9)]
-    public int Quality { get; set; } = -1;
+    public int Quality { get; set; }
+
+    /// <summary>The one choice the parameters make: -Quality, -Bitrate, or neither (then an MP3 source may be copied).</summary>
+    private Mp3Encoding Encoding =>
+        MyInvocation.BoundParameters.ContainsKey(nameof(Quality)) ? Mp3Encoding.Variable(Quality)
+        : MyInvocation.BoundParameters.ContainsKey(nameof(Bitrate)) ? Mp3Encoding.Constant(Bitrate)
+        : Mp3Encoding.Default;
 
     protected override void BeginProcessing()
     {
         base.BeginProcessing();
         if (AudioTrack > 0 && AudioLanguage != null)
             ThrowTerminatingError(new ErrorRecord(new PSArgumentException("Give -AudioTrack or -AudioLanguage, not both."), "Nemo.TrackAndLanguage", ErrorCategory.InvalidArgument, null));
-        if (Quality >= 0 && MyInvocation.BoundParameters.ContainsKey(nameof(Bitrate)))
+        if (MyInvocation.BoundParameters.ContainsKey(nameof(Quality)) && MyInvocation.BoundParameters.ContainsKey(nameof(Bitrate)))
             ThrowTerminatingError(new ErrorRecord(new PSArgumentException("Give -Bitrate (constant) or -Quality (variable), not both."), "Nemo.BitrateAndQuality", ErrorCategory.InvalidArgument, null));
     }
 
@@ -44,13 +50,12 @@ public sealed class ConvertToNemoMp3Command : MediaJobCommand
     protected override string SameNameSuffix => ".audio";
     protected override string Activity => "Converting to MP3";
 
-    protected override string Describe(string output) => $"Extract the audio at {(Quality >= 0 ? "VBR quality V" + Quality : Bitrate + " kbps")} to '{output}'";
+    protected override string Describe(string output) => $"Extract the audio at {Encoding} to '{output}'";
 
     protected override MediaJobRequest CreateRequest(string source, string output, bool overwrite, TimeSpan timeout) =>
-        new Mp3Request(source, output, Bitrate, AudioTrack > 0 ? AudioTrack : null)
+        new Mp3Request(source, output, Encoding, AudioTrack > 0 ? AudioTrack : null)
         {
             Overwrite = overwrite, RenderTimeout = timeout, AudioLanguage = AudioLanguage,
-            VbrQuality = Quality >= 0 ? Quality : null, BitrateSpecified = MyInvocation.BoundParameters.ContainsKey(nameof(Bitrate)),
         };
 
     protected override void Describe(PSObject output, JobResult result)

@@ -68,10 +68,9 @@ public class TokenCacheTests : IDisposable
         Assert.Null(cache.TryGet(Api));
     }
 
-    [Fact]
+    [UnixFact("Unix file modes: Windows profile folders are owner-only by their ACLs")]
     public void Files_are_readable_by_their_owner_only_on_unix()
     {
-        if (RuntimeInformation.IsOSPlatform(OSPlatform.Windows)) return; // profile folders are owner-only there
         var cache = new TokenCache(_env.ConfigDirectory);
         cache.Store(Api, new NemoToken("secret"), _now);
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(cache.FilePath));

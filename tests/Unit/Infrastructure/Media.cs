@@ -12,15 +12,19 @@ public static class Media
     private static readonly string Folder = Directory.CreateDirectory(Path.Combine(Path.GetTempPath(), "nemo-test-media")).FullName;
     private static readonly SemaphoreSlim Gate = new(1, 1);
 
-    /// <summary>A clip with video and a 440 Hz tone, cached for the test run.</summary>
+    /// <summary>
+    /// A clip with video and a 440 Hz tone, cached for the test run. With several audio tracks they differ in more than
+    /// pitch: the first is stereo, the others mono, so a test can tell from the output which one came out.
+    /// </summary>
     public static Task<string> ClipAsync(string extension = ".mp4", double seconds = 4, int height = 360, int audioTracks = 1) =>
-        MakeAsync($"clip-{seconds}-{height}-{audioTracks}{extension}", path =>
+        MakeAsync($"clip-{seconds}-{height}-{audioTracks}{(audioTracks > 1 ? "-mixed" : "")}{extension}", path =>
         {
             var width = height * 16 / 9 / 2 * 2;
             var args = new List<string> { "-f", "lavfi", "-i", $"testsrc2=size={width}x{height}:rate=25" };
             for (var i = 0; i < audioTracks; i++) args.AddRange(new[] { "-f", "lavfi", "-i", $"sine=frequency={440 + 220 * i}:sample_rate=44100" });
             args.AddRange(new[] { "-t", seconds.ToString(CultureInfo.InvariantCulture), "-map", "0:v" });
             for (var i = 0; i < audioTracks; i++) args.AddRange(new[] { "-map", $"{i + 1}:a" });
+            for (var i = 0; i < audioTracks; i++) args.AddRange(new[] { $"-ac:a:{i}", i == 0 ? "2" : "1" });
             args.AddRange(extension switch
             {
                 ".webm" => new[] { "-c:v", "libvpx-vp9", "-deadline", "realtime", "-cpu-used", "8", "-c:a", "libopus" },

@@ -46,13 +46,16 @@ public class CloudJobTests : IDisposable
         var source = await Media.ClipAsync(".mkv", seconds: 3, audioTracks: 2);
         var result = await Job(client).RunAsync(new Mp3Request(source, _env.PathIn("second.mp3"), 96, audioTrack: 2));
         Assert.Equal("mp3", (await Media.ProbeAsync(result.Output.FullName)).Audio.Codec);
+        Assert.Equal(1, NemoVideo.Media.MediaInspector.Inspect(result.Output.FullName).Channels); // track 2 is the mono one
+        var first = await Job(client).RunAsync(new Mp3Request(source, _env.PathIn("first.mp3"), 96, audioTrack: 1));
+        Assert.Equal(2, NemoVideo.Media.MediaInspector.Inspect(first.Output.FullName).Channels);
         var uploads = emu.Store.RequestLog.Count(r => r.Path.StartsWith("/api/upload-video/"));
         // Refused before the upload and the paid edit, in the local engine's words, since ffprobe is here.
         var missing = await Assert.ThrowsAsync<MediaInputException>(() => Job(client).RunAsync(new Mp3Request(source, _env.PathIn("third.mp3"), 96, audioTrack: 3)));
         Assert.Equal(InputProblem.NoSuchTrack, missing.Problem);
         Assert.Equal(2, missing.TrackCount);
         Assert.Equal(uploads, emu.Store.RequestLog.Count(r => r.Path.StartsWith("/api/upload-video/")));
-        Assert.Equal(1, emu.Store.AgentMessages);
+        Assert.Equal(2, emu.Store.AgentMessages); // track 2, track 1; not the refused track 3
     }
 
     [Fact]
@@ -61,7 +64,7 @@ public class CloudJobTests : IDisposable
         await using var emu = await Emulators.StartAsync();
         using var client = _env.Client(emu);
         var source = await Media.TwoLanguageClipAsync();
-        var result = await Job(client).RunAsync(new Mp3Request(source, _env.PathIn("ger.mp3")) { AudioLanguage = "ger", VbrQuality = 4 });
+        var result = await Job(client).RunAsync(new Mp3Request(source, _env.PathIn("ger.mp3"), Mp3Encoding.Variable(4)) { AudioLanguage = "ger" });
         Assert.Null(result.RequestedBitrateKbps); // VBR: no rate was asked for
         Assert.True(result.IsVbr, "measured from the file: variable bitrate");
         Assert.InRange(result.BitrateKbps!.Value, 20, 260); // the measured average of a sine tone

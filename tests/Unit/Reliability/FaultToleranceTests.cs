@@ -63,6 +63,7 @@ public class FaultToleranceTests : IDisposable
         await using var emu = await Emulators.StartAsync();
         emu.Faults.Add(new FaultRule { Route = "POST /api/upload-video/", DropRequestAfterBytes = 20_000 });
         await ConvertAsync(emu);
+        Assert.Equal(1, emu.Faults.Fired);
         Assert.Equal(2, emu.Store.RequestLog.Count(r => r.Path.StartsWith("/api/upload-video/")));
     }
 
@@ -76,6 +77,7 @@ public class FaultToleranceTests : IDisposable
         var ex = await Assert.ThrowsAsync<NemoApiException>(() => ConvertAsync(emu));
         Assert.Equal(NemoErrorKind.AgentError, ex.Kind);
         Assert.Contains("not sent again", ex.Message);
+        Assert.Equal(1, emu.Faults.Fired);
         Assert.Equal(1, emu.Store.AgentMessages);
         Assert.True(emu.Store.RequestLog.Count(r => r.Path.StartsWith("/api/state/")) >= 3, "the state was read on the recovery schedule");
         Assert.Empty(Directory.GetFiles(_env.WorkDirectory));
@@ -87,6 +89,7 @@ public class FaultToleranceTests : IDisposable
         await using var emu = await Emulators.StartAsync();
         emu.Faults.Add(new FaultRule { Route = "POST /run_sse", DropResponseAfterBytes = 420 }); // after the tool call
         await ConvertAsync(emu);
+        Assert.Equal(1, emu.Faults.Fired);
         Assert.Equal(1, emu.Store.AgentMessages); // asking twice would cost the credits twice
     }
 
@@ -96,6 +99,7 @@ public class FaultToleranceTests : IDisposable
         await using var emu = await Emulators.StartAsync();
         emu.Faults.Add(new FaultRule { Route = "GET /cdn/renders/", DropResponseAfterBytes = 5_000, Times = 2 });
         var result = await ConvertAsync(emu);
+        Assert.Equal(2, emu.Faults.Fired);
         Assert.InRange((await Media.ProbeAsync(result.Output.FullName)).Duration, 2.8, 3.2);
     }
 
@@ -160,7 +164,9 @@ public class FaultToleranceTests : IDisposable
     {
         await using var emu = await Emulators.StartAsync();
         emu.Faults.Add(new FaultRule { Route = "POST /run_sse", SseInject = new() { "{not json", "{\"type\":\"mystery\"}", "[1,2,3]", "" } });
-        await ConvertAsync(emu);
+        var result = await ConvertAsync(emu);
+        Assert.Equal(1, emu.Faults.Fired); // the junk was really sent
+        Assert.Equal("mp3", (await Media.ProbeAsync(result.Output.FullName)).Audio.Codec);
     }
 
     [Fact]
@@ -170,6 +176,7 @@ public class FaultToleranceTests : IDisposable
         emu.Faults.Add(new FaultRule { Route = "POST /run_sse", SseInject = new() { "{\"error\":\"model overloaded\"}" }, SseEndAfterInject = true });
         var ex = await Assert.ThrowsAsync<NemoApiException>(() => ConvertAsync(emu));
         Assert.Equal(NemoErrorKind.AgentError, ex.Kind);
+        Assert.Equal(1, emu.Faults.Fired);
         Assert.Contains("model overloaded", ex.Message);
         Assert.Empty(Directory.GetFiles(_env.WorkDirectory));
     }
