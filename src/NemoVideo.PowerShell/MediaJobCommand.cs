@@ -183,7 +183,8 @@ public abstract class MediaJobCommand : NemoCmdlet
         {
             foreach (var record in Bars.Finish(index)) _cmd.WriteProgress(record);
             foreach (var warning in result.Warnings) _cmd.WriteWarning(warning);
-            var output = PSObject.AsPSObject(result.Output);
+            // What Get-Item returns (the provider's notes drive the file-system view: Mode, size, grouping by folder), plus ours.
+            var output = _cmd.SessionState.InvokeProvider.Item.Get(new[] { result.Output.FullName }, true, true).FirstOrDefault() ?? PSObject.AsPSObject(result.Output);
             output.Properties.Add(new PSNoteProperty("Source", result.Source));
             output.Properties.Add(new PSNoteProperty("Duration", result.Duration));
             output.Properties.Add(new PSNoteProperty("SourceDuration", result.SourceDuration));

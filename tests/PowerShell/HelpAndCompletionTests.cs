@@ -61,6 +61,17 @@ public class HelpAndCompletionTests
     }
 
     [Fact]
+    public void About_NemoVideo_explains_engines_tokens_settings_scheduled_tasks_and_several_machines()
+    {
+        using var shell = new Shell();
+        var text = string.Join("\n", shell.Run("Get-Help about_NemoVideo").Select(o => o.ToString()));
+        foreach (var must in new[] { "ENGINES", "TOKENS AND CREDITS", "NEMO_CONFIG_DIR", "NEMO_TOKEN", "Register-ScheduledTask", "Start-Transcript",
+                                     "Invoke-Command -ComputerName", "-ThrottleLimit", "the order the files finish", "Settings, API Tokens", "no updatable help" })
+            Assert.Contains(must, text);
+        Assert.Empty(shell.Errors);
+    }
+
+    [Fact]
     public void The_MP3_bitrate_and_the_engine_complete_on_tab()
     {
         using var shell = new Shell();

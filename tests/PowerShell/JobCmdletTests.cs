@@ -30,6 +30,7 @@ public class JobCmdletTests
         {
             var file = Assert.IsType<FileInfo>(o.BaseObject);
             Assert.True(file.Exists);
+            Assert.NotNull(o.Properties["PSParentPath"]); // what Get-Item returns: the file-system view shows mode, size and folder
             Assert.Equal(".mp3", file.Extension);
             Assert.Equal(320, o.Properties["Bitrate"].Value);
             Assert.Equal(320, o.Properties["RequestedBitrate"].Value);
