@@ -186,7 +186,7 @@ internal sealed partial class ApiEndpoints
                 var ext = Path.GetExtension(name).ToLowerInvariant();
                 var type = VideoExt.Contains(ext) ? "video" : ImageExt.Contains(ext) ? "image" : AudioExt.Contains(ext) ? "audio" : null;
                 if (type == null) return Replies.Fail(400, 4001, $"Unsupported file type: {name}");
-                var info = type == "image" ? null : await _media.ProbeAsync(path, ctx.RequestAborted);
+                var info = type == "image" ? null : await ProbeOnceAsync(path, hashes.TryGetValue(path, out var known) ? known : null, ctx.RequestAborted);
                 if (type != "image" && info == null) return Replies.Fail(400, 4001, $"{name} could not be read as {type}");
                 var id = Guid.NewGuid().ToString("N")[..12];
                 var asset = new Asset
@@ -271,6 +271,15 @@ internal sealed partial class ApiEndpoints
     {
         try { return await JsonNode.ParseAsync(ctx.Request.Body, cancellationToken: ctx.RequestAborted); }
         catch (System.Text.Json.JsonException) { return null; }
+    }
+
+    /// <summary>The same bytes are the same media: probed once per content hash (a batch of copies costs one ffprobe).</summary>
+    private async Task<MediaInfo?> ProbeOnceAsync(string path, string? hash, CancellationToken ct)
+    {
+        if (hash != null && _store.Probes.TryGetValue(hash, out var cached)) return cached;
+        var info = await _media.ProbeAsync(path, ct);
+        if (hash != null && info != null) _store.Probes[hash] = info;
+        return info;
     }
 
     private static async Task<string> HashAsync(string path)

@@ -81,6 +81,8 @@ internal sealed class Render
     public string? Error;
     public string? OutputPath;
     public string? OutputName;
+    /// <summary>The source's hash and the render's arguments: a later identical render copies this one's file.</summary>
+    public string? CacheKey;
     public readonly CancellationTokenSource Cancel = new();
 }
 
@@ -94,6 +96,8 @@ public sealed class EmulatorStore
     internal ConcurrentDictionary<string, Render> Renders { get; } = new();
     internal ConcurrentQueue<DateTimeOffset> AnonymousIssued { get; } = new();
     internal ConcurrentQueue<RequestRecord> Requests { get; } = new();
+    /// <summary>Probes by content hash.</summary>
+    internal ConcurrentDictionary<string, MediaInfo> Probes { get; } = new();
 
     private long _sessionCounter = 5529798706024415232;
     private int _anonymousTokens, _cdnWithAuthorization, _renderCancels, _agentMessages, _sessionsLost;

@@ -65,6 +65,26 @@ public class JobCmdletTests
     }
 
     [Fact]
+    public async Task A_batch_shows_one_parent_bar_and_at_most_ThrottleLimit_file_bars_at_any_moment()
+    {
+        await using var stage = await Stage.StartAsync();
+        await stage.ClipsAsync(8);
+        using var shell = new Shell();
+        shell.Run("Connect-Nemo -BaseUri $uri | Out-Null; [IO.DirectoryInfo]::new($dir).GetFiles('*.mkv') | ConvertTo-NemoMp3 -ThrottleLimit 2", Vars(stage));
+        var parent = shell.Progress.First(p => p.ParentActivityId < 0).ActivityId;
+        var open = new HashSet<int>();
+        var most = 0;
+        foreach (var record in shell.Progress.Where(p => p.ParentActivityId == parent))
+        {
+            if (record.RecordType == ProgressRecordType.Completed) open.Remove(record.ActivityId); else open.Add(record.ActivityId);
+            most = Math.Max(most, open.Count);
+        }
+        Assert.InRange(most, 1, 2); // not one bar per file of the batch
+        Assert.Empty(open);
+        Assert.Equal(8, shell.Progress.Where(p => p.ParentActivityId == parent).Select(p => p.ActivityId).Distinct().Count());
+    }
+
+    [Fact]
     public async Task A_bad_file_is_one_non_terminating_error_naming_it_and_the_rest_convert()
     {
         await using var stage = await Stage.StartAsync();
