@@ -116,18 +116,27 @@ public sealed class CloudJob
     }
 
     /// <summary>
-    /// Where ffprobe is installed, an MP3 request for a track the file does not have (or a file with no audio) is
-    /// refused before the upload and the agent's paid edit, with the same words as the local engine.
+    /// An MP3 request the source cannot meet is refused before the upload and the agent's paid edit, in the local
+    /// engine's words: a named track or language is checked with ffprobe where it is installed; a plain request only
+    /// needs audio, which the managed inspector sees in MP4/MOV and Matroska without starting a process.
     /// </summary>
     private async Task CheckTracksAsync(MediaJobRequest request, FileInfo source, CancellationToken ct)
     {
-        if (request is not Mp3Request mp3 || LocateFfmpeg() is not Local.FfmpegTools tools) return;
+        if (request is not Mp3Request mp3) return;
+        if (mp3.AudioTrack is null && mp3.AudioLanguage is null)
+        {
+            var facts = MediaInspector.Inspect(source.FullName);
+            if (facts.HasVideo && !facts.HasAudio && facts.Container is MediaContainer.Mp4 or MediaContainer.Matroska && !facts.Truncated)
+                throw new MediaInputException(InputProblem.NoSuchTrack, source.FullName, $"'{source.Name}' has no audio track: there is nothing to extract") { TrackCount = 0 };
+            return;
+        }
+        if (LocateFfmpeg() is not Local.FfmpegTools tools) return;
         Local.MediaInfo info;
         try
         {
             info = await Local.MediaProbe.ProbeAsync(tools, source.FullName, ct).ConfigureAwait(false);
         }
-        catch (Local.LocalEngineException)
+        catch (Exception ex) when (ex is Local.LocalEngineException or MediaInputException { Problem: InputProblem.NotMedia })
         {
             return; // not readable here: the service has the last word on what the file is
         }

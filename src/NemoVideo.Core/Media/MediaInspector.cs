@@ -57,7 +57,8 @@ public static class MediaInspector
         return new MediaFacts
         {
             Container = MediaContainer.Matroska, Brand = webm ? "webm" : "matroska", Length = length,
-            HasVideo = video != null || text.Contains("V_"), HasAudio = audio != null, VideoCodec = video, AudioCodec = audio,
+            // Every Matroska audio codec id starts "A_": a file without that is surely silent; with it, audio is assumed.
+            HasVideo = video != null || text.Contains("V_"), HasAudio = audio != null || text.Contains("A_"), VideoCodec = video, AudioCodec = audio,
         };
     }
 

@@ -59,6 +59,20 @@ public class CloudJobTests : IDisposable
     }
 
     [Fact]
+    public async Task A_video_without_audio_is_refused_before_the_upload_without_starting_a_process()
+    {
+        await using var emu = await Emulators.StartAsync();
+        using var client = _env.Client(emu);
+        var silent = await Media.SilentClipAsync();
+        var job = new CloudJob(client, FastJobs.Schedule) { LocateFfmpeg = () => throw new InvalidOperationException("no ffprobe for a plain request") };
+        var ex = await Assert.ThrowsAsync<MediaInputException>(() => job.RunAsync(new Mp3Request(silent, _env.PathIn("silent.mp3"), 128)));
+        Assert.Equal(InputProblem.NoSuchTrack, ex.Problem);
+        Assert.Equal(0, ex.TrackCount);
+        Assert.Empty(emu.Store.RequestLog);
+        Assert.Empty(Directory.GetFiles(_env.WorkDirectory));
+    }
+
+    [Fact]
     public async Task The_cloud_takes_the_same_VBR_and_language_requests_as_the_local_engine()
     {
         await using var emu = await Emulators.StartAsync();
