@@ -81,6 +81,34 @@ internal static class JobBench
             Harness.F(Harness.Median(one), "0.0") + " (throttle 1)", speedup, "≥ 3.5× faster", speedup >= 3.5, $"throttle 4 [{Harness.Raw(four, "0.0")}]; throttle 1 [{Harness.Raw(one, "0.0")}]"));
     }
 
+    /// <summary>
+    /// A nightly run: <paramref name="files"/> files at -ThrottleLimit 16 against 1, with 1 s of agent and 1 s of render
+    /// latency each (the emulator in its own process), and the client's memory before and after the wide run.
+    /// </summary>
+    public static async Task NightlyAsync(Results results, string work, string clip, int files)
+    {
+        await using var emulator = await EmulatorProcess.StartAsync("--think-ms", "1000", "--min-render-seconds", "1", "--anonymous-credits", "1000000");
+        using var client = TransferBench.Client(emulator.BaseUri, work);
+        var folder = Directory.CreateDirectory(Path.Combine(work, "nightly")).FullName;
+        var inputs = Enumerable.Range(0, files).Select(i => { var p = Path.Combine(folder, $"in{i:000}.mp4"); File.Copy(clip, p, true); return p; }).ToList();
+        var requests = inputs.Select(i => (MediaJobRequest)new Mp3Request(i, Path.ChangeExtension(i, ".mp3"), 128) { Overwrite = true }).ToList();
+        async Task<double> Batch(int throttle) => await Harness.TimeAsync(() => new BatchRunner(new CloudJob(client).RunAsync, throttle).RunAsync(requests, new Quiet(), CancellationToken.None));
+
+        await Batch(16); // warm-up: connections, JIT, the token
+        var heapBefore = GC.GetTotalMemory(forceFullCollection: true);
+        var setBefore = System.Diagnostics.Process.GetCurrentProcess().WorkingSet64;
+        var wide = await Batch(16);
+        var heapAfter = GC.GetTotalMemory(forceFullCollection: true);
+        var setAfter = System.Diagnostics.Process.GetCurrentProcess().WorkingSet64;
+        var narrow = await Batch(1);
+        var growth = (heapAfter - heapBefore) / 1048576.0;
+        results.Add(new Row("Nightly", $"{files} files, 1 s agent + 1 s render each: -ThrottleLimit 16 vs 1 (s)", Harness.F(wide, "0.0"),
+            Harness.F(narrow, "0.0") + " (throttle 1)", narrow / wide, "≥ 12× faster", narrow / wide >= 12, $"throttle 16 {Harness.F(wide, "0.0")} s; throttle 1 {Harness.F(narrow, "0.0")} s"));
+        results.Add(new Row("Nightly", $"client memory growth over a {files}-file run at throttle 16 (MB)", Harness.F(growth, "0.0"),
+            Harness.F(heapBefore / 1048576.0, "0.0") + " MB heap before", growth, "< 32 MB", growth < 32,
+            $"managed heap {heapBefore / 1048576.0:0.0} → {heapAfter / 1048576.0:0.0} MB; working set {setBefore / 1048576.0:0} → {setAfter / 1048576.0:0} MB"));
+    }
+
     private sealed class Quiet : IBatchObserver
     {
         public void Started(int index) { }
