@@ -44,13 +44,15 @@ internal static class ErrorMapping
         _ => ("Nemo.Unexpected", ErrorCategory.NotSpecified, null),
     };
 
+    private const string NotMediaAdvice = "Check that the file plays; it may be damaged, cut short or not media at all.";
+
     private static (string, ErrorCategory, string?) Input(MediaInputException m) => m.Problem switch
     {
         InputProblem.Missing => ("Nemo.PathNotFound", ErrorCategory.ObjectNotFound, "Check the path; use -LiteralPath for names with [ ] or other wildcard characters."),
         InputProblem.Folder => ("Nemo.NotAFile", ErrorCategory.InvalidArgument, "Give a file, or pipe the folder's files: Get-ChildItem <folder> -File | ..."),
         InputProblem.Empty => ("Nemo.EmptyFile", ErrorCategory.InvalidData, "Check that the recording finished writing."),
         InputProblem.UnsupportedType => ("Nemo.UnsupportedType", ErrorCategory.InvalidType, $"Accepted here: {m.Detail}."),
-        InputProblem.NotMedia => ("Nemo.NotMedia", ErrorCategory.InvalidData, "Check that the file plays; it may be damaged, cut short or not media at all."),
+        InputProblem.NotMedia => ("Nemo.NotMedia", ErrorCategory.InvalidData, NotMediaAdvice),
         InputProblem.TooLarge => ("Nemo.FileTooLarge", ErrorCategory.LimitsExceeded, "The service takes at most 500 MB: convert it on this machine with -Engine Local, or split it first."),
         _ => ("Nemo.NoSuchTrack", ErrorCategory.ObjectNotFound, m.Detail == "video" ? "Use ConvertTo-NemoMp3 for audio-only files."
             : m.TrackCount is 0 ? "There is nothing to extract; check that the right file was given."
@@ -67,7 +69,7 @@ internal static class ErrorMapping
             NemoErrorKind.SessionNotFound => ("Nemo.SessionNotFound", ErrorCategory.ObjectNotFound, "Start a new session with Connect-Nemo (the job cmdlets do this by themselves)."),
             NemoErrorKind.InsufficientCredits => ("Nemo.InsufficientCredits", ErrorCategory.QuotaExceeded, "Top up your credits, or use -Engine Local to convert on this machine."),
             // After the module's own checks, a 4001 is about the content: the same problem as a file ffprobe cannot read.
-            NemoErrorKind.UnsupportedFile => ("Nemo.NotMedia", ErrorCategory.InvalidData, api.Advice),
+            NemoErrorKind.UnsupportedFile => ("Nemo.NotMedia", ErrorCategory.InvalidData, NotMediaAdvice),
             NemoErrorKind.FileTooLarge => ("Nemo.FileTooLarge", ErrorCategory.LimitsExceeded, "The service takes at most 500 MB: convert it on this machine with -Engine Local, or split it first."),
             NemoErrorKind.PlanRequired => ("Nemo.ExportNotAllowed", ErrorCategory.PermissionDenied,
                 "Export needs a token with the render scope (free anonymous tokens lack it; this is not about credits): create one at nemovideo.com (Settings, API Tokens), then set NEMO_TOKEN or run Connect-Nemo -Token; or use -Engine Local, which needs no token."),

@@ -23,6 +23,7 @@ public class UserExperienceTests
         Assert.Equal("Nemo.NotMedia,NemoVideo.PowerShell.Cmdlets.ConvertToNemoMp3Command", byFile["notes.mkv"].FullyQualifiedErrorId);
         Assert.Equal(ErrorCategory.InvalidData, byFile["notes.mkv"].CategoryInfo.Category);
         Assert.All(shell.Errors, e => Assert.False(string.IsNullOrWhiteSpace(e.ErrorDetails.RecommendedAction)));
+        Assert.Contains("plays", byFile["notes.mkv"].ErrorDetails.RecommendedAction); // the same advice, whoever found it
     }
 
     [Fact]
