@@ -6,7 +6,11 @@ namespace NemoVideo.HelpBuilder;
 /// <summary>A parameter as PowerShell binds it, read from the attributes.</summary>
 public sealed record ParameterShape(
     string Name, string TypeName, string FullTypeName, IReadOnlyList<string> Aliases, bool Wildcards, bool IsSwitch,
-    IReadOnlyList<ParameterInSet> Sets, IReadOnlyList<string> ValidValues);
+    IReadOnlyList<ParameterInSet> Sets, IReadOnlyList<string> ValidValues)
+{
+    /// <summary>The value the cmdlet's constructor gives the property, if it gives one (null: no initializer).</summary>
+    public InitialValue? Initial { get; init; }
+}
 
 /// <summary>How a parameter behaves in one parameter set ("__AllParameterSets" for all).</summary>
 public sealed record ParameterInSet(string Set, bool Mandatory, int? Position, bool ByValue, bool ByPropertyName);
@@ -52,17 +56,18 @@ public sealed record CmdletShape(string Name, string? DefaultSet, bool SupportsS
         paths.AddRange(Directory.GetFiles(RuntimeEnvironment.GetRuntimeDirectory(), "*.dll")
             .Where(r => !paths.Any(p => Path.GetFileName(p).Equals(Path.GetFileName(r), StringComparison.OrdinalIgnoreCase))));
         using var context = new MetadataLoadContext(new PathAssemblyResolver(paths), "netstandard");
+        using var initializers = new Initializers(cmdletAssembly);
         var assembly = context.LoadFromAssemblyPath(cmdletAssembly);
         return assembly.GetTypes()
             .Where(t => t.IsPublic && !t.IsAbstract)
             .Select(t => (Type: t, Attr: t.GetCustomAttributesData().FirstOrDefault(a => a.AttributeType.FullName == "System.Management.Automation.CmdletAttribute")))
             .Where(x => x.Attr != null)
-            .Select(x => Shape(x.Type, x.Attr!))
+            .Select(x => Shape(x.Type, x.Attr!, initializers))
             .OrderBy(c => c.Name)
             .ToList();
     }
 
-    private static CmdletShape Shape(Type type, CustomAttributeData cmdlet)
+    private static CmdletShape Shape(Type type, CustomAttributeData cmdlet, Initializers initializers)
     {
         object? Named(CustomAttributeData a, string n) => a.NamedArguments.FirstOrDefault(x => x.MemberName == n).TypedValue.Value;
         var name = $"{cmdlet.ConstructorArguments[0].Value}-{cmdlet.ConstructorArguments[1].Value}";
@@ -83,7 +88,10 @@ public sealed record CmdletShape(string Name, string? DefaultSet, bool SupportsS
             var propertyType = p.PropertyType.IsGenericType && p.PropertyType.GetGenericTypeDefinition().FullName == "System.Nullable`1"
                 ? p.PropertyType.GetGenericArguments()[0] : p.PropertyType;
             parameters.Add(new ParameterShape(p.Name, ShortName(propertyType), propertyType.FullName!, aliases,
-                attrs.Any(a => a.AttributeType.Name == "SupportsWildcardsAttribute"), propertyType.Name == "SwitchParameter", sets, valid));
+                attrs.Any(a => a.AttributeType.Name == "SupportsWildcardsAttribute"), propertyType.Name == "SwitchParameter", sets, valid)
+            {
+                Initial = initializers.Of(p),
+            });
         }
         var outputs = type.GetCustomAttributesData().Where(a => a.AttributeType.Name == "OutputTypeAttribute")
             .SelectMany(a => a.ConstructorArguments[0].Value is IEnumerable<CustomAttributeTypedArgument> many ? many.Select(m => m.Value) : new[] { a.ConstructorArguments[0].Value })

@@ -30,7 +30,7 @@ public static class MamlWriter
                 new XElement(Command + "syntaxItem", new XElement(Maml + "name", shape.Name),
                     shape.InSet(set).Select(x => Parameter(help, x.Parameter, x.Binding))
                         .Concat(shape.WithRiskParameters.Skip(shape.Parameters.Count).Select(p => Parameter(help, p, p.Sets[0])))))),
-            new XElement(Command + "parameters", shape.WithRiskParameters.Select(p => Parameter(help, p, p.Sets[0]))),
+            new XElement(Command + "parameters", InPageOrder(help, shape.WithRiskParameters).Select(p => Parameter(help, p, p.Sets[0]))),
             new XElement(Command + "inputTypes", help.Inputs.Select(i => new XElement(Command + "inputType",
                 new XElement(Dev + "type", new XElement(Maml + "name", i.TypeName)), new XElement(Maml + "description", Paras(i.Description))))),
             new XElement(Command + "returnValues", help.Outputs.Select(o => new XElement(Command + "returnValue",
@@ -45,6 +45,14 @@ public static class MamlWriter
                 help.OnlineVersion is string online ? new XElement(Maml + "navigationLink", new XElement(Maml + "linkText", "Online Version:"), new XElement(Maml + "uri", online)) : null,
                 help.Links.Select(l => new XElement(Maml + "navigationLink",
                     new XElement(Maml + "linkText", l.Text), new XElement(Maml + "uri", Absolute(l.Uri, help.OnlineVersion))))));
+    }
+
+    // Reflection lists a derived cmdlet's own parameters before its base class's (-Bitrate before -Path): the page's order reads better.
+    private static IEnumerable<ParameterShape> InPageOrder(CommandHelp help, IReadOnlyList<ParameterShape> parameters)
+    {
+        var order = help.ParameterOrder.ToList();
+        int Rank(ParameterShape p) => order.FindIndex(n => n.Equals(p.Name, StringComparison.OrdinalIgnoreCase)) is var k and >= 0 ? k : int.MaxValue;
+        return parameters.OrderBy(Rank); // stable: any the page does not describe keep their order, at the end
     }
 
     private static string Absolute(string uri, string? online)

@@ -15,6 +15,8 @@ public sealed class CommandHelp
     public string Description { get; init; } = "";
     public IReadOnlyList<HelpExample> Examples { get; init; } = Array.Empty<HelpExample>();
     public IReadOnlyDictionary<string, string> Parameters { get; init; } = new Dictionary<string, string>();
+    /// <summary>The parameters in the order the page describes them (Get-Help lists them in that order).</summary>
+    public IReadOnlyList<string> ParameterOrder { get; init; } = Array.Empty<string>();
     public IReadOnlyList<HelpTypeNote> Inputs { get; init; } = Array.Empty<HelpTypeNote>();
     public IReadOnlyList<HelpTypeNote> Outputs { get; init; } = Array.Empty<HelpTypeNote>();
     public string Notes { get; init; } = "";
@@ -46,11 +48,13 @@ public static class MarkdownHelp
 
         var parameters = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
         var defaults = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        var order = new List<string>();
         if (sections.TryGetValue("PARAMETERS", out var ps))
             foreach (var (title, body) in Sections(ps, "### "))
             {
                 if (!title.StartsWith("-", StringComparison.Ordinal)) continue;
                 parameters[title.Substring(1)] = Prose(SplitFirstFence(body, keepBefore: true).Remainder);
+                order.Add(title.Substring(1));
                 if (DefaultIn(body) is string d) defaults[title.Substring(1)] = d;
             }
         var online = Regex.Match(markdown, @"^online version: *(\S+)", RegexOptions.Multiline) is { Success: true } om ? om.Groups[1].Value : null;
@@ -64,7 +68,7 @@ public static class MarkdownHelp
 
         return new CommandHelp
         {
-            Name = name, Synopsis = Text("SYNOPSIS"), Description = Text("DESCRIPTION"), Examples = examples, Parameters = parameters,
+            Name = name, Synopsis = Text("SYNOPSIS"), Description = Text("DESCRIPTION"), Examples = examples, Parameters = parameters, ParameterOrder = order,
             Inputs = Types("INPUTS"), Outputs = Types("OUTPUTS"), Notes = Text("NOTES"), Links = links, Defaults = defaults, OnlineVersion = online,
         };
     }
@@ -77,7 +81,7 @@ public static class MarkdownHelp
         text = Regex.Replace(text, @"## SYNTAX\n.*?(?=\n## )", "## SYNTAX" + nl + nl + Syntax(shape).TrimEnd() + nl, RegexOptions.Singleline);
         foreach (var p in shape.WithRiskParameters)
             text = Regex.Replace(text, @"(### -" + Regex.Escape(p.Name) + @"\n(?:(?!### ).)*?)```yaml\n(.*?)```",
-                m => m.Groups[1].Value + Yaml(shape, p, DefaultIn(m.Groups[2].Value)), RegexOptions.Singleline);
+                m => m.Groups[1].Value + Yaml(shape, p, DefaultFor(p, DefaultIn(m.Groups[2].Value))), RegexOptions.Singleline);
         return text;
     }
 
@@ -100,7 +104,18 @@ public static class MarkdownHelp
         return sb.ToString();
     }
 
-    /// <summary>The "Default value:" a page gives a parameter: written by hand, kept by sync, checked against the cmdlet by a test.</summary>
+    /// <summary>
+    /// The default a page should show: the cmdlet's initializer where the IL can be read, "None" where there is none,
+    /// else what the page says (tests/PowerShell compares that with a created cmdlet).
+    /// </summary>
+    public static string? DefaultFor(ParameterShape p, string? onPage) => p.Initial switch
+    {
+        null => null,
+        { Readable: true } i => i.Text == "None" ? null : i.Text,
+        _ => onPage,
+    };
+
+    /// <summary>The "Default value:" a page gives a parameter.</summary>
     internal static string? DefaultIn(string yaml) =>
         Regex.Match(yaml, @"^Default value: *(.*)$", RegexOptions.Multiline) is { Success: true } m && m.Groups[1].Value.Trim() is { Length: > 0 } v && v != "None" ? v : null;
 
@@ -162,7 +177,10 @@ public static class MarkdownHelp
         return (code.Trim('\n'), rest);
     }
 
-    /// <summary>Markdown prose to plain paragraphs joined by blank lines.</summary>
+    /// <summary>
+    /// Markdown prose to plain paragraphs joined by blank lines. Inline code loses its backticks: in a console they
+    /// read as PowerShell's escape character (`*.mkv`).
+    /// </summary>
     private static string Prose(string text) =>
-        string.Join("\n\n", Regex.Split(text.Trim(), @"\n\s*\n").Select(p => Regex.Replace(p.Trim(), @"\s*\n\s*", " ")).Where(p => p.Length > 0));
+        string.Join("\n\n", Regex.Split(text.Trim(), @"\n\s*\n").Select(p => Regex.Replace(Regex.Replace(p.Trim(), @"\s*\n\s*", " "), @"`([^`]+)`", "$1")).Where(p => p.Length > 0));
 }

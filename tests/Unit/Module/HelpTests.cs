@@ -1,4 +1,5 @@
 using System.Reflection;
+using System.Text.RegularExpressions;
 using System.Xml.Linq;
 using NemoVideo.HelpBuilder;
 using NemoVideo.Tests.Infrastructure;
@@ -70,5 +71,91 @@ public class HelpTests
         var path = mp3.Element(command + "parameters")!.Elements(command + "parameter").Single(p => p.Element(maml + "name")!.Value == "Path");
         Assert.Equal(("true", "true", "True (ByValue)", "0"), (path.Attribute("required")!.Value, path.Attribute("globbing")!.Value, path.Attribute("pipelineInput")!.Value, path.Attribute("position")!.Value));
         Assert.NotEmpty(mp3.Descendants(command + "example"));
+    }
+
+    private static readonly XNamespace CommandNs = "http://schemas.microsoft.com/maml/dev/command/2004/10", MamlNs = "http://schemas.microsoft.com/maml/2004/10", DevNs = "http://schemas.microsoft.com/maml/dev/2004/10";
+
+    private static XElement BuiltHelp(string name)
+    {
+        var pages = Shapes.Value.Select(s => (MarkdownHelp.Parse(File.ReadAllText(Page(s.Name))), s));
+        return XDocument.Parse(MamlWriter.Write(pages).ToString()).Root!.Elements(CommandNs + "command")
+            .Single(c => c.Element(CommandNs + "details")!.Element(CommandNs + "name")!.Value == name);
+    }
+
+    [Fact]
+    public void The_IL_reader_sees_the_initializers_PowerShell_users_ask_about()
+    {
+        string? Initial(string cmdlet, string parameter) => Shapes.Value.Single(s => s.Name == cmdlet).Parameters.Single(p => p.Name == parameter).Initial?.Text;
+        Assert.Equal("192", Initial("ConvertTo-NemoMp3", "Bitrate"));
+        Assert.Equal("4", Initial("ConvertTo-NemoMp3", "ThrottleLimit"));
+        Assert.Equal("4", Initial("Compress-NemoVideo", "ThrottleLimit"));
+        Assert.Equal("00:05:00", Initial("ConvertTo-NemoMp3", "Timeout"));
+        Assert.Equal("en", Initial("Connect-Nemo", "Language"));
+        Assert.Equal("Cloud", Initial("Connect-Nemo", "Engine")); // an enum's first member: the compiler writes no initializer for it
+        Assert.Null(Initial("ConvertTo-NemoMp3", "AudioTrack"));
+        Assert.Null(Initial("ConvertTo-NemoMp3", "Engine")); // nullable: the connection's engine, else Cloud, decided at run time
+    }
+
+    [Theory]
+    [MemberData(nameof(CmdletNames))]
+    public void Every_default_on_the_page_is_the_cmdlets_initializer_and_the_built_help_carries_it(string name)
+    {
+        var shape = Shapes.Value.Single(s => s.Name == name);
+        var text = File.ReadAllText(Page(name)).Replace("\r\n", "\n");
+        var help = MarkdownHelp.Parse(text);
+        var built = BuiltHelp(name).Element(CommandNs + "parameters")!.Elements(CommandNs + "parameter")
+            .ToDictionary(p => p.Element(MamlNs + "name")!.Value, p => p.Element(DevNs + "defaultValue")!.Value);
+        foreach (var p in shape.WithRiskParameters)
+        {
+            var onPage = help.Defaults.TryGetValue(p.Name, out var d) ? d : null;
+            Assert.True(p.Initial is not { Readable: false }, $"{name} -{p.Name}: the initializer cannot be read from the IL; tests/PowerShell compares it with a created cmdlet");
+            var expected = MarkdownHelp.DefaultFor(p, onPage) ?? "None";
+            Assert.True(expected == (onPage ?? "None"), $"docs/{name}.md says -{p.Name} defaults to {onPage ?? "None"}, the cmdlet to {expected} (run HelpBuilder sync)");
+            Assert.Equal(expected, built[p.Name]);
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(CmdletNames))]
+    public void The_built_syntax_is_the_cmdlets_parameter_sets_as_Get_Command_Syntax_shows_them(string name)
+    {
+        var shape = Shapes.Value.Single(s => s.Name == name);
+        var command = BuiltHelp(name);
+        var items = command.Element(CommandNs + "syntax")!.Elements(CommandNs + "syntaxItem").ToList();
+        Assert.Equal(shape.SetNames.Count, items.Count);
+        foreach (var (set, item) in shape.SetNames.Zip(items))
+        {
+            // Name, required, position and value type of each parameter, in the order Get-Command -Syntax lists them.
+            var expected = shape.InSet(set).Select(x => (x.Parameter.Name, x.Binding.Mandatory, x.Binding.Position?.ToString() ?? "named", x.Parameter.IsSwitch ? null : x.Parameter.TypeName))
+                .Concat(shape.SupportsShouldProcess ? new (string, bool, string, string?)[] { ("WhatIf", false, "named", null), ("Confirm", false, "named", null) } : Array.Empty<(string, bool, string, string?)>())
+                .ToList();
+            var actual = item.Elements(CommandNs + "parameter").Select(p => (p.Element(MamlNs + "name")!.Value, p.Attribute("required")!.Value == "true", p.Attribute("position")!.Value,
+                p.Element(CommandNs + "parameterValue")?.Value)).ToList();
+            Assert.Equal(expected, actual);
+        }
+        // Types as PowerShell shows them: no generic arity (Nullable`1), no Nullable at all, switches without a value.
+        Assert.DoesNotContain("`", command.ToString());
+        Assert.DoesNotContain("Nullable", command.ToString());
+        Assert.All(command.Descendants(CommandNs + "parameterValue").Select(v => v.Value), v => Assert.Matches(@"^[A-Za-z][A-Za-z0-9]*(\[\])?$", v));
+        Assert.DoesNotContain(command.Descendants(CommandNs + "parameterValue"), v => v.Value == "SwitchParameter");
+    }
+
+    [Theory]
+    [MemberData(nameof(CmdletNames))]
+    public void Get_Help_Online_has_an_absolute_https_address_on_the_project_site(string name)
+    {
+        var project = ModuleMetadataTests.ManifestValue("ProjectUri");
+        Assert.StartsWith("https://", project);
+        var links = BuiltHelp(name).Element(CommandNs + "relatedLinks")!.Elements(MamlNs + "navigationLink").Select(l => l.Element(MamlNs + "uri")!.Value).ToList();
+        Assert.Equal($"{project}/blob/main/docs/{name}.md", links.First()); // the first link is the one Get-Help -Online opens
+        Assert.All(links.Where(l => l.Length > 0), l => Assert.True(Uri.TryCreate(l, UriKind.Absolute, out var u) && u.Scheme == "https", $"{name}: '{l}' is not an absolute https address"));
+    }
+
+    [Fact]
+    public void The_manifest_has_no_HelpInfoURI_while_no_updatable_help_is_published()
+    {
+        // Without one, Update-Help -Module NemoVideo says the module has no updatable help and a plain Update-Help skips
+        // it; with one that serves no HelpInfo.xml and CAB, every plain Update-Help would report NemoVideo as failed.
+        Assert.DoesNotMatch(new Regex(@"^\s*HelpInfoUri\s*=", RegexOptions.Multiline | RegexOptions.IgnoreCase), File.ReadAllText(Path.Combine(CmdletMetadata.RepositoryRoot, "NemoVideo.psd1")));
     }
 }
