@@ -1,6 +1,6 @@
 using NemoVideo.HelpBuilder;
 
-// HelpBuilder build <cmdlet.dll> <System.Management.Automation ref.dll> <docs dir> <out.xml>
+// HelpBuilder build <cmdlet.dll> <System.Management.Automation ref.dll> <docs dir> <out.xml>   (and docs/about_*.md beside it as .help.txt)
 // HelpBuilder sync  <cmdlet.dll> <System.Management.Automation ref.dll> <docs dir>   (rewrites SYNTAX and yaml blocks)
 if (args.Length < 4 || (args[0] != "build" && args[0] != "sync"))
 {
@@ -29,6 +29,13 @@ if (args[0] == "build")
     Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(output))!);
     MamlWriter.Write(pages).Save(output);
     Console.WriteLine($"wrote {output} ({pages.Count} cmdlets)");
+    // About topics go beside the MAML (en-US/about_X.help.txt), where Get-Help looks for them.
+    foreach (var about in Directory.GetFiles(args[3], "about_*.md"))
+    {
+        var target = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(output))!, Path.GetFileNameWithoutExtension(about) + ".help.txt");
+        File.WriteAllText(target, AboutTopic.ToHelpText(File.ReadAllText(about)));
+        Console.WriteLine($"wrote {target}");
+    }
 }
 foreach (var p in problems) Console.Error.WriteLine(p);
 return problems.Count == 0 ? 0 : 1;

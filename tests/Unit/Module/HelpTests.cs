@@ -158,4 +158,41 @@ public class HelpTests
         // it; with one that serves no HelpInfo.xml and CAB, every plain Update-Help would report NemoVideo as failed.
         Assert.DoesNotMatch(new Regex(@"^\s*HelpInfoUri\s*=", RegexOptions.Multiline | RegexOptions.IgnoreCase), File.ReadAllText(Path.Combine(CmdletMetadata.RepositoryRoot, "NemoVideo.psd1")));
     }
+
+    private static string AboutText() => AboutTopic.ToHelpText(File.ReadAllText(Page("about_NemoVideo")));
+
+    [Fact]
+    public void About_NemoVideo_builds_into_80_columns_with_every_section()
+    {
+        var text = AboutText();
+        Assert.StartsWith("TOPIC\n    about_NemoVideo\n", text);
+        Assert.All(text.Split('\n'), line => Assert.True(line.Length <= AboutTopic.Width, $"longer than {AboutTopic.Width} columns: {line}"));
+        var headings = text.Split('\n').Where(l => l.Length > 0 && !l.StartsWith(' ')).ToList();
+        Assert.Equal(new[] { "TOPIC", "SHORT DESCRIPTION", "LONG DESCRIPTION", "ENGINES", "TOKENS AND CREDITS", "THE CACHE AND SETTINGS", "LOGGING AND ERRORS",
+            "SCHEDULED TASKS ON WINDOWS", "MORE THAN ONE MACHINE", "HELP", "SEE ALSO", "KEYWORDS" }, headings);
+        var flat = Regex.Replace(text, @"\s+", " ");
+        foreach (var must in new[] { "Register-ScheduledTask", "New-ScheduledTaskAction", "-NoProfile", "Start-Transcript", "-Verbose", "-ErrorVariable", "-ErrorAction Stop", "$?",
+                                     "Invoke-Command -ComputerName", "-ThrottleLimit", "in the order the files finish", "ForEach-Object -Parallel",
+                                     "HTTP 402", "Settings, API Tokens", "powershell-tokens.json", "~/.config/nemovideo", "no updatable help", "Update-Help -Module NemoVideo" })
+            Assert.Contains(must, flat);
+    }
+
+    [Fact]
+    public void About_NemoVideo_names_every_environment_variable_the_core_reads()
+    {
+        var sources = Directory.GetFiles(Path.Combine(CmdletMetadata.RepositoryRoot, "src", "NemoVideo.Core"), "*.cs", SearchOption.AllDirectories)
+            .Where(f => !f.Contains(Path.DirectorySeparatorChar + "obj" + Path.DirectorySeparatorChar));
+        var read = sources.SelectMany(f => Regex.Matches(File.ReadAllText(f), @"""((?:NEMO|SKILL)_[A-Z_]+)""").Select(m => m.Groups[1].Value)).ToHashSet();
+        Assert.Contains("NEMO_CONFIG_DIR", read); // the pattern still finds what the core reads
+        var text = AboutText();
+        Assert.All(read, v => Assert.Contains(v, text));
+    }
+
+    [Fact]
+    public void About_NemoVideo_links_only_to_pages_that_exist()
+    {
+        var links = Regex.Matches(File.ReadAllText(Page("about_NemoVideo")), @"\]\(([^)]+\.md)\)").Select(m => m.Groups[1].Value).ToList();
+        Assert.NotEmpty(links);
+        Assert.All(links, l => Assert.True(File.Exists(Path.Combine(CmdletMetadata.RepositoryRoot, "docs", l)), l));
+    }
 }

@@ -25,6 +25,9 @@ public class ModuleLayoutTests
                 Assert.True(File.Exists(Path.Combine(output, format)), format);
             var help = System.Xml.Linq.XDocument.Load(Path.Combine(output, "en-US", root + "-Help.xml"));
             Assert.Equal(CmdletMetadata.Cmdlets.Count, help.Root!.Elements().Count());
+            var about = Path.Combine(output, "en-US", "about_NemoVideo.help.txt");
+            Assert.True(File.Exists(about), "about_NemoVideo.help.txt is not in the module's en-US folder");
+            Assert.Equal(NemoVideo.HelpBuilder.AboutTopic.ToHelpText(File.ReadAllText(Path.Combine(CmdletMetadata.RepositoryRoot, "docs", "about_NemoVideo.md"))), File.ReadAllText(about));
 
             // Every assembly any shipped assembly references is shipped too (beside the module, or per runtime in both
             // netcore/ and netfx/), or is part of .NET Standard.
