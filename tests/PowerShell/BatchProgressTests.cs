@@ -12,7 +12,7 @@ public class BatchProgressTests(Xunit.Abstractions.ITestOutputHelper log)
         await stage.ClipsAsync(200, seconds: 1); // copies of one clip: the emulator probes and renders its bytes once
         using var shell = new Shell();
         var watch = System.Diagnostics.Stopwatch.StartNew();
-        var output = shell.Run("Connect-Nemo -BaseUri $uri; [IO.DirectoryInfo]::new($dir).GetFiles('*.mkv') | ConvertTo-NemoMp3 -ThrottleLimit 16",
+        var output = shell.Run("Set-Location -LiteralPath $dir; Connect-Nemo -BaseUri $uri; Get-ChildItem *.mkv | ConvertTo-NemoMp3 -ThrottleLimit 16",
             new Dictionary<string, object?> { ["uri"] = stage.BaseUri, ["dir"] = stage.Folder });
 
         Assert.Empty(shell.Errors);

@@ -20,8 +20,9 @@ public class JobCmdletTests
         await stage.ClipsAsync(2);
         using var shell = new Shell();
         var output = shell.Run("""
+            Set-Location -LiteralPath $dir
             Connect-Nemo -BaseUri $uri | Out-Null
-            [IO.DirectoryInfo]::new($dir).GetFiles('*.mkv') | ConvertTo-NemoMp3 -Bitrate 320k -Verbose
+            Get-ChildItem *.mkv | ConvertTo-NemoMp3 -Bitrate 320k -Verbose
             """, Vars(stage));
 
         Assert.Empty(shell.Errors);
@@ -52,7 +53,7 @@ public class JobCmdletTests
         await using var stage = await Stage.StartAsync();
         await stage.ClipsAsync(3);
         using var shell = new Shell();
-        shell.Run("Connect-Nemo -BaseUri $uri | Out-Null; [IO.DirectoryInfo]::new($dir).GetFiles('*.mkv') | ConvertTo-NemoMp3 -ThrottleLimit 2", Vars(stage));
+        shell.Run("Set-Location -LiteralPath $dir; Connect-Nemo -BaseUri $uri | Out-Null; Get-ChildItem *.mkv | ConvertTo-NemoMp3 -ThrottleLimit 2", Vars(stage));
 
         var parents = shell.Progress.Where(p => p.ParentActivityId < 0).Select(p => p.ActivityId).Distinct().ToList();
         var parent = Assert.Single(parents);
@@ -70,7 +71,7 @@ public class JobCmdletTests
         await using var stage = await Stage.StartAsync();
         await stage.ClipsAsync(8);
         using var shell = new Shell();
-        shell.Run("Connect-Nemo -BaseUri $uri | Out-Null; [IO.DirectoryInfo]::new($dir).GetFiles('*.mkv') | ConvertTo-NemoMp3 -ThrottleLimit 2", Vars(stage));
+        shell.Run("Set-Location -LiteralPath $dir; Connect-Nemo -BaseUri $uri | Out-Null; Get-ChildItem *.mkv | ConvertTo-NemoMp3 -ThrottleLimit 2", Vars(stage));
         var parent = shell.Progress.First(p => p.ParentActivityId < 0).ActivityId;
         var open = new HashSet<int>();
         var most = 0;
@@ -91,7 +92,7 @@ public class JobCmdletTests
         await stage.ClipsAsync(2);
         File.WriteAllBytes(Path.Combine(stage.Folder, "empty.mkv"), Array.Empty<byte>());
         using var shell = new Shell();
-        var output = shell.Run("Connect-Nemo -BaseUri $uri | Out-Null; [IO.DirectoryInfo]::new($dir).GetFiles('*.mkv') | ConvertTo-NemoMp3", Vars(stage));
+        var output = shell.Run("Set-Location -LiteralPath $dir; Connect-Nemo -BaseUri $uri | Out-Null; Get-ChildItem *.mkv | ConvertTo-NemoMp3", Vars(stage));
 
         Assert.Equal(2, output.Count);
         var error = Assert.Single(shell.Errors);
@@ -111,7 +112,7 @@ public class JobCmdletTests
         File.WriteAllBytes(Path.Combine(stage.Folder, "empty.mkv"), Array.Empty<byte>());
         using var shell = new Shell();
         var ex = Assert.Throws<ActionPreferenceStopException>(() =>
-            shell.Run("Connect-Nemo -BaseUri $uri | Out-Null; [IO.DirectoryInfo]::new($dir).GetFiles('*.mkv') | ConvertTo-NemoMp3 -ErrorAction Stop", Vars(stage)));
+            shell.Run("Set-Location -LiteralPath $dir; Connect-Nemo -BaseUri $uri | Out-Null; Get-ChildItem *.mkv | ConvertTo-NemoMp3 -ErrorAction Stop", Vars(stage)));
         Assert.StartsWith("Nemo.", ex.ErrorRecord.FullyQualifiedErrorId);
         Assert.Empty(stage.Files("*.mp3"));
     }
@@ -122,9 +123,9 @@ public class JobCmdletTests
         await using var stage = await Stage.StartAsync();
         await stage.ClipsAsync(2);
         using var shell = new Shell();
-        shell.Run("[IO.DirectoryInfo]::new($dir).GetFiles('*.mkv') | ConvertTo-NemoMp3 -Session (Connect-Nemo -BaseUri $uri -PassThru) -WhatIf", Vars(stage));
+        shell.Run("Set-Location -LiteralPath $dir; Get-ChildItem *.mkv | ConvertTo-NemoMp3 -Session (Connect-Nemo -BaseUri $uri -PassThru) -WhatIf", Vars(stage));
         var before = stage.Emulator.Store.RequestLog.Count; // Connect-Nemo's own calls
-        shell.Run("[IO.DirectoryInfo]::new($dir).GetFiles('*.mkv') | ConvertTo-NemoMp3 -WhatIf; [IO.DirectoryInfo]::new($dir).GetFiles('*.mkv') | Compress-NemoVideo -VideoBitrate 1M -WhatIf", Vars(stage));
+        shell.Run("Set-Location -LiteralPath $dir; Get-ChildItem *.mkv | ConvertTo-NemoMp3 -WhatIf; Get-ChildItem *.mkv | Compress-NemoVideo -VideoBitrate 1M -WhatIf", Vars(stage));
         Assert.Equal(before, stage.Emulator.Store.RequestLog.Count);
         Assert.Equal(0, stage.Requests("/api/upload-video/"));
         Assert.Empty(stage.Files("*.mp3"));
@@ -139,7 +140,7 @@ public class JobCmdletTests
         await stage.ClipsAsync(2);
         var host = new AnsweringHost(0, 2); // Yes, then No
         using var shell = new Shell(host: host);
-        var output = shell.Run("Connect-Nemo -BaseUri $uri | Out-Null; [IO.DirectoryInfo]::new($dir).GetFiles('*.mkv') | ConvertTo-NemoMp3 -Confirm", Vars(stage));
+        var output = shell.Run("Set-Location -LiteralPath $dir; Connect-Nemo -BaseUri $uri | Out-Null; Get-ChildItem *.mkv | ConvertTo-NemoMp3 -Confirm", Vars(stage));
         Assert.Equal(2, host.Questions.Count);
         Assert.Contains("192 kbps", host.Questions[0]);
         Assert.Single(output);
@@ -153,7 +154,7 @@ public class JobCmdletTests
         await using var stage = await Stage.StartAsync(o => o.AnonymousCredits = 100); // two edits
         await stage.ClipsAsync(6);
         using var shell = new Shell();
-        var output = shell.Run("Connect-Nemo -BaseUri $uri | Out-Null; [IO.DirectoryInfo]::new($dir).GetFiles('*.mkv') | ConvertTo-NemoMp3 -ThrottleLimit 4", Vars(stage));
+        var output = shell.Run("Set-Location -LiteralPath $dir; Connect-Nemo -BaseUri $uri | Out-Null; Get-ChildItem *.mkv | ConvertTo-NemoMp3 -ThrottleLimit 4", Vars(stage));
         var stopped = Assert.Single(shell.Errors);
         Assert.Equal("Nemo.BatchStopped,NemoVideo.PowerShell.Cmdlets.ConvertToNemoMp3Command", stopped.FullyQualifiedErrorId);
         Assert.Equal(ErrorCategory.QuotaExceeded, stopped.CategoryInfo.Category);
@@ -169,7 +170,7 @@ public class JobCmdletTests
         await using var stage = await Stage.StartAsync(o => { o.Documented = true; o.RendersOnlyMp4 = true; });
         await stage.ClipsAsync(2);
         using var shell = new Shell();
-        var output = shell.Run("Connect-Nemo -BaseUri $uri | Out-Null; [IO.DirectoryInfo]::new($dir).GetFiles('*.mkv') | ConvertTo-NemoMp3 -Bitrate 128", Vars(stage));
+        var output = shell.Run("Set-Location -LiteralPath $dir; Connect-Nemo -BaseUri $uri | Out-Null; Get-ChildItem *.mkv | ConvertTo-NemoMp3 -Bitrate 128", Vars(stage));
         Assert.Empty(shell.Errors);
         Assert.Equal(2, output.Count);
         Assert.All(output, o => Assert.Equal(true, o.Properties["FinishedLocally"].Value));
@@ -184,7 +185,7 @@ public class JobCmdletTests
         await using var stage = await Stage.StartAsync();
         await stage.ClipsAsync(1, ".mp4");
         using var shell = new Shell();
-        var output = shell.Run("Connect-Nemo -BaseUri $uri | Out-Null; [IO.DirectoryInfo]::new($dir).GetFiles('*.mp4') | Compress-NemoVideo -VideoBitrate 400k -Resolution 240p", Vars(stage));
+        var output = shell.Run("Set-Location -LiteralPath $dir; Connect-Nemo -BaseUri $uri | Out-Null; Get-ChildItem *.mp4 | Compress-NemoVideo -VideoBitrate 400k -Resolution 240p", Vars(stage));
         Assert.Empty(shell.Errors);
         var result = Assert.Single(output);
         Assert.Equal("clip 1.compressed.mp4", ((FileInfo)result.BaseObject).Name);
@@ -208,7 +209,7 @@ public class JobCmdletTests
         await stage.ClipsAsync(1, ".mkv", seconds: stageName == "upload" ? 10 : 2);
         using var shell = new Shell();
         shell.Run("Connect-Nemo -BaseUri $uri | Out-Null", Vars(stage));
-        using var ps = shell.Create("[IO.DirectoryInfo]::new($dir).GetFiles('*.mkv') | ConvertTo-NemoMp3", Vars(stage));
+        using var ps = shell.Create("Set-Location -LiteralPath $dir; Get-ChildItem *.mkv | ConvertTo-NemoMp3", Vars(stage));
         var running = ps.BeginInvoke();
         var reached = stageName switch
         {

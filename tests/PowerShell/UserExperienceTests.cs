@@ -16,7 +16,7 @@ public class UserExperienceTests
         File.WriteAllBytes(Path.Combine(stage.Folder, "empty.mkv"), Array.Empty<byte>());
         File.WriteAllText(Path.Combine(stage.Folder, "notes.mkv"), "meeting notes, not a video");
         using var shell = new Shell();
-        shell.Run($"Connect-Nemo -BaseUri $uri | Out-Null; [IO.DirectoryInfo]::new($dir).GetFiles('*.mkv') | ConvertTo-NemoMp3 -Engine {engine}", Vars(stage));
+        shell.Run($"Set-Location -LiteralPath $dir; Connect-Nemo -BaseUri $uri | Out-Null; Get-ChildItem *.mkv | ConvertTo-NemoMp3 -Engine {engine}", Vars(stage));
         var byFile = shell.Errors.ToDictionary(e => ((FileInfo)e.TargetObject).Name);
         Assert.Equal("Nemo.EmptyFile,NemoVideo.PowerShell.Cmdlets.ConvertToNemoMp3Command", byFile["empty.mkv"].FullyQualifiedErrorId);
         Assert.Equal(ErrorCategory.InvalidData, byFile["empty.mkv"].CategoryInfo.Category);
@@ -32,7 +32,7 @@ public class UserExperienceTests
         await using var stage = await Stage.StartAsync();
         await stage.ClipsAsync(1);
         using var shell = new Shell();
-        shell.Run("Connect-Nemo -BaseUri $uri | Out-Null; [IO.DirectoryInfo]::new($dir).GetFiles('*.mkv') | ConvertTo-NemoMp3 -AudioTrack 5", Vars(stage));
+        shell.Run("Set-Location -LiteralPath $dir; Connect-Nemo -BaseUri $uri | Out-Null; Get-ChildItem *.mkv | ConvertTo-NemoMp3 -AudioTrack 5", Vars(stage));
         var error = Assert.Single(shell.Errors);
         Assert.StartsWith("Nemo.NoSuchTrack,", error.FullyQualifiedErrorId);
         Assert.Equal("Use -AudioTrack 1 to 1.", error.ErrorDetails.RecommendedAction);
@@ -67,10 +67,10 @@ public class UserExperienceTests
         File.WriteAllText(Path.ChangeExtension(clips[0], ".mp3"), "an older conversion");
         var host = new AnsweringHost();
         using var shell = new Shell(host: host);
-        shell.Run("[IO.DirectoryInfo]::new($dir).GetFiles('*.mkv') | ConvertTo-NemoMp3 -WhatIf", Vars(stage));
+        shell.Run("Set-Location -LiteralPath $dir; Get-ChildItem *.mkv | ConvertTo-NemoMp3 -WhatIf", Vars(stage));
         Assert.Empty(shell.Errors);
         Assert.Empty(stage.Emulator.Store.RequestLog);
-        shell.Run("[IO.DirectoryInfo]::new($dir).GetFiles('*.mkv') | ConvertTo-NemoMp3", Vars(stage) );
+        shell.Run("Set-Location -LiteralPath $dir; Get-ChildItem *.mkv | ConvertTo-NemoMp3", Vars(stage) );
         var exists = Assert.Single(shell.Errors.Where(e => e.FullyQualifiedErrorId.StartsWith("Nemo.OutputExists,")));
         Assert.Equal(ErrorCategory.ResourceExists, exists.CategoryInfo.Category);
         Assert.Contains("-SkipExisting", exists.ErrorDetails.RecommendedAction);
@@ -93,7 +93,7 @@ public class UserExperienceTests
         await using var stage = await Stage.StartAsync();
         await stage.ClipsAsync(1);
         using var shell = new Shell();
-        shell.Run("[IO.DirectoryInfo]::new($dir).GetFiles('*.mkv') | ConvertTo-NemoMp3 -Timeout 5", Vars(stage));
+        shell.Run("Set-Location -LiteralPath $dir; Get-ChildItem *.mkv | ConvertTo-NemoMp3 -Timeout 5", Vars(stage));
         var error = Assert.Single(shell.Errors);
         Assert.StartsWith("ParameterArgumentTransformationError", error.FullyQualifiedErrorId);
         Assert.Contains("too short", error.ToString());
