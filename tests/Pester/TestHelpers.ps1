@@ -110,3 +110,9 @@ function Complete-NemoTestRun {
     foreach ($name in $Run.SavedEnv.Keys) { Set-Item "env:$name" $Run.SavedEnv[$name] -ErrorAction SilentlyContinue }
     Stop-NemoEmulator $Run.Emulator
 }
+
+function Get-PwshCommand {
+    <# How to start another pwsh like this one: the executable, or dotnet and pwsh.dll for the PowerShell tool. #>
+    if ([IO.Path]::GetFileNameWithoutExtension([Environment]::ProcessPath) -eq 'dotnet') { @([Environment]::ProcessPath, (Join-Path $PSHOME 'pwsh.dll')) }
+    else { @([Environment]::ProcessPath) }
+}
