@@ -6,9 +6,9 @@
 .PARAMETER Folder
     Where the .mkv files are. Without it, a temporary folder with two sample clips made by ffmpeg.
 .EXAMPLE
-    pwsh ./demo.ps1
+    dotnet tool restore; dotnet pwsh ./demo.ps1
 .EXAMPLE
-    pwsh ./demo.ps1 -Folder D:\Recordings -Bitrate 192
+    dotnet pwsh ./demo.ps1 -Folder D:\Recordings -Bitrate 192
 #>
 [CmdletBinding()]
 param(
@@ -16,6 +16,11 @@ param(
     [ValidateRange(32, 320)] [int] $Bitrate = 320
 )
 $ErrorActionPreference = 'Stop'
+foreach ($tool in 'ffmpeg', 'ffprobe') {
+    if (-not (Get-Command $tool -ErrorAction SilentlyContinue)) {
+        throw "$tool is not on PATH: the sample clips and the emulator's renders are made with it. Install ffmpeg (Debian/Ubuntu: apt-get install -y ffmpeg; Windows: winget install Gyan.FFmpeg; macOS: brew install ffmpeg) and run the demo again."
+    }
+}
 . (Join-Path $PSScriptRoot 'tests/Pester/TestHelpers.ps1')
 
 & dotnet publish (Join-Path $PSScriptRoot 'src/NemoVideo.PowerShell') -c Release -o (Join-Path $PSScriptRoot 'out/NemoVideo') --nologo -v quiet

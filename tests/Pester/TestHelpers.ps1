@@ -4,7 +4,7 @@ $script:RepoRoot = (Resolve-Path (Join-Path $PSScriptRoot '../..')).Path
 
 function Get-NemoModuleManifest {
     $manifest = Join-Path $script:RepoRoot 'out/NemoVideo/NemoVideo.psd1'
-    if (-not (Test-Path $manifest)) { throw "Build the module first: ./build.ps1 -SkipTests -SkipPester ($manifest is missing)." }
+    if (-not (Test-Path $manifest)) { throw "Build the module first: dotnet pwsh ./build.ps1 -SkipTests ($manifest is missing)." }
     $manifest
 }
 

@@ -21,6 +21,11 @@ public class ModuleLayoutTests
             var root = ModuleMetadataTests.ManifestValue("RootModule");
             Assert.True(File.Exists(Path.Combine(output, root)), root);
             Assert.False(File.Exists(Path.Combine(output, "System.Management.Automation.dll")), "PowerShell must not ship inside the module");
+            // The folder is what the gallery package holds: the module and nothing else (symbols are embedded).
+            var stray = Directory.GetFiles(output, "*", SearchOption.AllDirectories).Select(f => Path.GetRelativePath(output, f).Replace('\\', '/'))
+                .Where(f => !(f.EndsWith(".dll") || f.EndsWith(".ps1xml") || f is "NemoVideo.psd1" or "LICENSE" || f.StartsWith("en-US/"))).ToList();
+            Assert.Empty(stray);
+            Assert.True(File.Exists(Path.Combine(output, "LICENSE")), "the manifest's LicenseUri names a LICENSE that ships in the module");
             foreach (var format in ModuleMetadataTests.ManifestList("FormatsToProcess"))
                 Assert.True(File.Exists(Path.Combine(output, format)), format);
             var help = System.Xml.Linq.XDocument.Load(Path.Combine(output, "en-US", root + "-Help.xml"));
