@@ -75,6 +75,38 @@ public class BuildingBlockTests
     }
 
     [Fact]
+    public async Task A_runspace_that_disconnected_never_sees_another_runspaces_connection()
+    {
+        await using var first = await Stage.StartAsync();
+        await using var second = await Stage.StartAsync();
+        using var a = new Shell();
+        using var b = new Shell();
+        a.Run("Connect-Nemo -BaseUri $uri | Out-Null", new Dictionary<string, object?> { ["uri"] = first.BaseUri });
+        var bFingerprint = b.One("(Connect-Nemo -BaseUri $uri -PassThru).TokenFingerprint", new Dictionary<string, object?> { ["uri"] = second.BaseUri });
+        a.Run("Disconnect-Nemo");
+
+        // No connection at all now: not the other runspace's (the process's latest).
+        Assert.Empty(a.Run("Get-NemoSession -Verbose"));
+        Assert.Contains(a.Verbose, v => v.Message.Contains("Not connected"));
+
+        // The next command makes its own, as a new runspace would: here from NEMO_API_URL and an anonymous token.
+        var before = second.Emulator.Store.RequestLog.Count;
+        Environment.SetEnvironmentVariable("NEMO_API_URL", first.BaseUri);
+        try
+        {
+            a.Run("Get-NemoCredit | Out-Null");
+            var own = a.One("Get-NemoSession");
+            Assert.Empty(a.Errors);
+            Assert.Equal(new Uri(first.BaseUri), (Uri)own.Properties["BaseUri"].Value);
+            Assert.NotEqual(bFingerprint.BaseObject, own.Properties["TokenFingerprint"].Value);
+        }
+        finally { Environment.SetEnvironmentVariable("NEMO_API_URL", null); }
+        Assert.Equal(before, second.Emulator.Store.RequestLog.Count); // nothing went to the other runspace's service
+        Assert.Equal(1, first.Requests("/api/credits/"));
+        Assert.Equal(second.BaseUri, b.One("Get-NemoSession").Properties["BaseUri"].Value.ToString()); // b keeps its own
+    }
+
+    [Fact]
     public async Task ForEach_Object_Parallel_runspaces_use_the_connection_made_last_in_the_process()
     {
         await using var stage = await Stage.StartAsync();
