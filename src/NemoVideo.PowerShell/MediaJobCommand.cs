@@ -89,8 +89,9 @@ public abstract class MediaJobCommand : NemoCmdlet
     protected override void EndProcessing()
     {
         var requests = Plan();
-        if (requests.Count == 0) return;
         var engine = Engine ?? (Session ?? ModuleState.Current)?.DefaultEngine ?? NemoEngine.Cloud;
+        if (WhatIf && _wouldRun > 0 && engine == NemoEngine.Cloud) SayCostUnderWhatIf();
+        if (requests.Count == 0) return;
         Func<MediaJobRequest, IProgress<JobProgress>, CancellationToken, Task<JobResult>> run;
         if (engine == NemoEngine.Local)
         {
@@ -99,13 +100,61 @@ public abstract class MediaJobCommand : NemoCmdlet
         }
         else
         {
-            var cloud = new CloudJob((Session ?? GetConnection()).Client);
+            var connection = Session ?? GetConnection();
+            WarnWhenCreditsAreShort(connection, requests.Count(WouldUpload));
+            var cloud = new CloudJob(connection.Client);
             run = cloud.RunAsync;
         }
         var runner = new BatchRunner(run, ThrottleLimit);
         var observer = new Observer(this, requests);
         RunOrThrow(ct => runner.RunAsync(requests, observer, ct));
         WriteProgress(observer.Bars.Complete());
+    }
+
+    /// <summary>Files -WhatIf said would be converted.</summary>
+    private int _wouldRun;
+
+    /// <summary>The job's own first check passes (so a batch of bad files sends nothing, not even the balance read).</summary>
+    private static bool WouldUpload(MediaJobRequest request)
+    {
+        try { NemoVideo.Api.MediaRules.CheckUpload(request.SourcePath, request.AcceptedExtensions); return true; }
+        catch (NemoVideo.Api.MediaInputException) { return false; }
+    }
+
+    /// <summary>Reads the balance (free) and warns once when it cannot pay one edit per file; a failed read only says so.</summary>
+    private void WarnWhenCreditsAreShort(NemoConnection connection, int files)
+    {
+        if (files == 0) return;
+        var estimate = ReadEstimate(connection, files);
+        if (estimate is { Short: true })
+            WriteWarning($"{estimate}: the rest will stop when the credits run out. Add credits at nemovideo.com, " +
+                "convert fewer files at a time, or use -Engine Local (no credits).");
+        else if (estimate != null)
+            WriteVerbose($"Credits: {estimate}.");
+    }
+
+    /// <summary>-WhatIf says the estimate too, from a connection that already holds a token: it never fetches one.</summary>
+    private void SayCostUnderWhatIf()
+    {
+        var connection = Session ?? ModuleState.Current;
+        if (connection?.Client.Tokens.Current == null)
+        {
+            WriteVerbose("No token at hand (Connect-Nemo makes one): the credit estimate is left out under -WhatIf.");
+            return;
+        }
+        if (ReadEstimate(connection, _wouldRun) is CreditEstimate estimate)
+            ShouldProcess(connection.BaseUri.ToString(), $"Spend credits: {estimate}" + (estimate.Short ? " (short)" : ""));
+    }
+
+    private CreditEstimate? ReadEstimate(NemoConnection connection, int files)
+    {
+        NemoVideo.Api.CreditBalance? balance = null;
+        try { Run(async ct => balance = await connection.Client.GetCreditsAsync(ct).ConfigureAwait(false)); }
+        catch (Exception ex) when (ex is NemoVideo.Api.NemoApiException or IOException or HttpRequestException)
+        {
+            WriteVerbose($"The credit balance could not be read ({ex.Message}); going on without an estimate.");
+        }
+        return balance is null ? null : CreditEstimate.For(files, balance);
     }
 
     private Local.FfmpegTools LocateFfmpeg()
@@ -151,7 +200,7 @@ public abstract class MediaJobCommand : NemoCmdlet
                 WriteError(ToErrorRecord(new NemoVideo.Api.OutputExistsException(output), new FileInfo(source)));
                 continue;
             }
-            if (!ShouldProcess(source, Describe(output) + (exists ? " (overwriting the existing file)" : ""))) continue;
+            if (!ShouldProcess(source, Describe(output) + (exists ? " (overwriting the existing file)" : ""))) { if (WhatIf) _wouldRun++; continue; }
             requests.Add(CreateRequest(source, output, Force, Timeout));
         }
         return requests;

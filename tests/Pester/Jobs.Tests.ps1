@@ -40,7 +40,7 @@ Describe 'ConvertTo-NemoMp3' -Skip:$NoFfmpeg {
         @($results.SessionId | Sort-Object -Unique) | Should -HaveCount 3 -Because 'each file gets a session of its own'
     }
 
-    It 'writes nothing and sends nothing with -WhatIf' {
+    It 'writes nothing and sends nothing that costs or changes anything with -WhatIf' {
         Copy-Item $Clip (Join-Path $Dir 'a.mp4')
         $before = (Invoke-EmulatorAdmin $Emulator 'stats' -Method Get).requests
         $files = @(Get-ChildItem $Dir)
@@ -48,7 +48,7 @@ Describe 'ConvertTo-NemoMp3' -Skip:$NoFfmpeg {
         $failures | Should -BeNullOrEmpty
         @(Get-ChildItem $Dir) | Should -HaveCount $files.Count -Because 'no file was written, not even a temporary one'
         Get-ChildItem $Dir -Filter *.mp3 | Should -BeNullOrEmpty
-        (Invoke-EmulatorAdmin $Emulator 'stats' -Method Get).requests | Should -Be ($before + 1) -Because 'only the stats call itself was made'
+        (Invoke-EmulatorAdmin $Emulator 'stats' -Method Get).requests | Should -Be ($before + 2) -Because 'only the balance (for the credit estimate) and the stats call itself were asked for'
     }
 
     It 'reports a bad file as a non-terminating error and converts the rest' {

@@ -13,6 +13,8 @@ public sealed class AnsweringHost : PSHost
     public AnsweringHost(params int[] answers) => _ui = new AnsweringUI(new Queue<int>(answers));
 
     public List<string> Questions => _ui.Questions;
+    /// <summary>What was written to the host, -WhatIf's "What if:" lines among it.</summary>
+    public List<string> Lines => _ui.Lines;
     public override string Name => "NemoVideoTestHost";
     public override Version Version => new(1, 0);
     public override Guid InstanceId { get; } = Guid.NewGuid();
@@ -30,6 +32,7 @@ public sealed class AnsweringHost : PSHost
         private readonly Queue<int> _answers;
         public AnsweringUI(Queue<int> answers) => _answers = answers;
         public List<string> Questions { get; } = new();
+        public List<string> Lines { get; } = new();
         public override PSHostRawUserInterface RawUI => null!;
         public override int PromptForChoice(string caption, string message, System.Collections.ObjectModel.Collection<ChoiceDescription> choices, int defaultChoice)
         {
@@ -43,7 +46,7 @@ public sealed class AnsweringHost : PSHost
         public override SecureString ReadLineAsSecureString() => throw new NotSupportedException();
         public override void Write(string value) { }
         public override void Write(ConsoleColor foregroundColor, ConsoleColor backgroundColor, string value) { }
-        public override void WriteLine(string value) { }
+        public override void WriteLine(string value) { lock (Lines) Lines.Add(value); }
         public override void WriteErrorLine(string value) { }
         public override void WriteDebugLine(string message) { }
         public override void WriteProgress(long sourceId, ProgressRecord record) { }

@@ -126,11 +126,52 @@ public class JobCmdletTests
         shell.Run("Set-Location -LiteralPath $dir; Get-ChildItem *.mkv | ConvertTo-NemoMp3 -Session (Connect-Nemo -BaseUri $uri -PassThru) -WhatIf", Vars(stage));
         var before = stage.Emulator.Store.RequestLog.Count; // Connect-Nemo's own calls
         shell.Run("Set-Location -LiteralPath $dir; Get-ChildItem *.mkv | ConvertTo-NemoMp3 -WhatIf; Get-ChildItem *.mkv | Compress-NemoVideo -VideoBitrate 1M -WhatIf", Vars(stage));
-        Assert.Equal(before, stage.Emulator.Store.RequestLog.Count);
+        // Only the balance was read (free), for the credit estimate.
+        Assert.All(stage.Emulator.Store.RequestLog.Skip(before), r => Assert.Equal("GET /api/credits/balance/simple", r.Method + " " + r.Path));
         Assert.Equal(0, stage.Requests("/api/upload-video/"));
         Assert.Empty(stage.Files("*.mp3"));
         Assert.Empty(stage.Files("*.mp4"));
         Assert.Empty(shell.Errors);
+    }
+
+    [Fact]
+    public async Task A_balance_short_of_the_batch_is_said_once_before_any_edit_with_what_will_likely_convert()
+    {
+        await using var stage = await Stage.StartAsync(o => o.AnonymousCredits = 120); // 50 an edit: two of four
+        await stage.ClipsAsync(4);
+        using var shell = new Shell();
+        var output = shell.Run("Set-Location -LiteralPath $dir; Connect-Nemo -BaseUri $uri | Out-Null; Get-ChildItem *.mkv | ConvertTo-NemoMp3 -ThrottleLimit 1", Vars(stage));
+
+        var warning = Assert.Single(shell.Warnings, w => w.Message.Contains("credits"));
+        Assert.Contains("4 files need about 200 credits", warning.Message);
+        Assert.Contains("the balance is 120, enough for about 2", warning.Message);
+        Assert.Contains("-Engine Local", warning.Message);
+        Assert.Equal(2, output.Count); // as the warning said
+        Assert.Contains(shell.Errors, e => e.ToString().Contains("credits"));
+    }
+
+    [Fact]
+    public async Task WhatIf_shows_the_credit_estimate_from_the_token_at_hand_and_never_fetches_one()
+    {
+        await using var stage = await Stage.StartAsync(o => o.AnonymousCredits = 100);
+        await stage.ClipsAsync(3);
+        var host = new AnsweringHost();
+        using (var unconnected = new Shell(host: host))
+        {
+            unconnected.Run("Set-Location -LiteralPath $dir; Disconnect-Nemo -ErrorAction SilentlyContinue; $env:NEMO_API_URL = $uri; Get-ChildItem *.mkv | ConvertTo-NemoMp3 -WhatIf; $env:NEMO_API_URL = $null", Vars(stage));
+            Assert.Equal(0, stage.Requests("/api/auth/anonymous-token")); // no token was at hand: none fetched
+            Assert.DoesNotContain(host.Lines, l => l.Contains("Spend credits"));
+        }
+
+        var connectedHost = new AnsweringHost();
+        using var shell = new Shell(host: connectedHost);
+        shell.Run("Set-Location -LiteralPath $dir; Connect-Nemo -BaseUri $uri | Out-Null; Get-ChildItem *.mkv | ConvertTo-NemoMp3 -WhatIf", Vars(stage));
+        var line = Assert.Single(connectedHost.Lines, l => l.Contains("Spend credits"));
+        Assert.Contains("3 files need about 150 credits", line);
+        Assert.Contains("the balance is 100, enough for about 2", line);
+        Assert.Equal(0, stage.Requests("/api/upload-video/"));
+        Assert.Equal(0, stage.Emulator.Store.AgentMessages);
+        Assert.Empty(stage.Files("*.mp3"));
     }
 
     [Fact]
