@@ -57,11 +57,19 @@ public sealed class EmulatorServer : IAsyncDisposable
 
         app.Use(async (ctx, next) =>
         {
+            var recorded = 0;
+            void Record()
+            {
+                if (Interlocked.Exchange(ref recorded, 1) != 0) return;
+                var h = ctx.Request.Headers;
+                store.Requests.Enqueue(new RequestRecord(ctx.Request.Method, ctx.Request.Path.Value ?? "", ctx.Response.StatusCode,
+                    h.Authorization.Count > 0, h.ContainsKey("X-Skill-Source") && h.ContainsKey("X-Skill-Version") && h.ContainsKey("X-Skill-Platform"),
+                    h.UserAgent.ToString()));
+            }
+            // Logged before the response starts: once the client has the whole answer, the record must already be there.
+            ctx.Response.OnStarting(() => { Record(); return Task.CompletedTask; });
             await next();
-            var h = ctx.Request.Headers;
-            store.Requests.Enqueue(new RequestRecord(ctx.Request.Method, ctx.Request.Path.Value ?? "", ctx.Response.StatusCode,
-                h.Authorization.Count > 0, h.ContainsKey("X-Skill-Source") && h.ContainsKey("X-Skill-Version") && h.ContainsKey("X-Skill-Platform"),
-                h.UserAgent.ToString()));
+            Record(); // a response not started yet (no body, or aborted) is sent only after this
         });
         app.UseMiddleware<FaultMiddleware>(faults);
         var api = new ApiEndpoints(options, store, new MediaTools(options), data);
