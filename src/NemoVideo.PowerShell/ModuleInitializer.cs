@@ -11,8 +11,10 @@ namespace NemoVideo.PowerShell;
 /// System.Net.ServerSentEvents 9.0 — so on PowerShell 7.4+ the copies .NET itself carries (same or newer)
 /// always satisfy them and nothing is loaded twice.</item>
 /// <item>Run time (this class): when a request for one of the module's own assemblies cannot be met — Windows
-/// PowerShell 5.1 without binding redirects, or another module having loaded an older copy first — the
-/// copy shipped beside this assembly is loaded with LoadFile, which keeps it apart from the other copy.</item>
+/// PowerShell 5.1 without binding redirects, or an older copy with a lower assembly version loaded first — the
+/// copy shipped beside this assembly is loaded with LoadFile, which keeps it apart from the other copy. An older
+/// copy with the same assembly version (Polly.Core 8.x is 8.0.0.0) is simply used: a Pester test converts with
+/// Polly.Core 8.1.0 loaded first.</item>
 /// </list>
 /// On .NET, Microsoft.Bcl.AsyncInterfaces comes from <c>netcore/</c> (on .NET Framework from <c>netfx/</c>): its netstandard2.1 build forwards IAsyncEnumerable
 /// to .NET's own type, which the framework's System.Net.ServerSentEvents returns (pwsh.exe carries such a facade; other
