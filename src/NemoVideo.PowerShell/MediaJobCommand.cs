@@ -102,7 +102,8 @@ public abstract class MediaJobCommand : NemoCmdlet
         {
             var connection = Session ?? GetConnection();
             WarnWhenCreditsAreShort(connection, requests.Count(WouldUpload));
-            var cloud = new CloudJob(connection.Client);
+            // What is paid for is written down, so a run that dies is picked up by the next without paying again.
+            var cloud = new CloudJob(connection.Client) { Journal = new PaidWorkJournal(connection.Client.Environment.ConfigDirectory) };
             run = cloud.RunAsync;
         }
         var runner = new BatchRunner(run, ThrottleLimit);
@@ -231,6 +232,7 @@ public abstract class MediaJobCommand : NemoCmdlet
         public void Completed(int index, JobResult result) => _cmd.Post(() =>
         {
             foreach (var record in Bars.Finish(index)) _cmd.WriteProgress(record);
+            foreach (var note in result.Notes) _cmd.WriteVerbose(note);
             foreach (var warning in result.Warnings) _cmd.WriteWarning(warning);
             // What Get-Item returns (the provider's notes drive the file-system view: Mode, size, grouping by folder), plus ours.
             var output = _cmd.SessionState.InvokeProvider.Item.Get(new[] { result.Output.FullName }, true, true).FirstOrDefault() ?? PSObject.AsPSObject(result.Output);
@@ -247,6 +249,10 @@ public abstract class MediaJobCommand : NemoCmdlet
         public void Failed(int index, Exception error) => _cmd.Post(() =>
         {
             foreach (var record in Bars.Finish(index)) _cmd.WriteProgress(record);
+            // Another run has this output: it is doing the work, so this one says so and goes on with the rest.
+            if (error is NemoVideo.Transfers.OutputClaimedException claimed) { _cmd.WriteWarning(claimed.Message); return; }
+            // Made meanwhile by another run (it held the claim until it committed): what -SkipExisting asks for.
+            if (error is NemoVideo.Api.OutputExistsException && _cmd.SkipExisting) { _cmd.WriteVerbose($"Skipping '{_requests[index].SourcePath}': '{_requests[index].OutputPath}' was made meanwhile."); return; }
             _cmd.WriteError(ToErrorRecord(error, new FileInfo(_requests[index].SourcePath)));
         });
 

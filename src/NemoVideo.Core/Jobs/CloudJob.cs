@@ -12,7 +12,7 @@ namespace NemoVideo.Jobs;
 /// What the service returns is judged from its bytes before it takes its name: a file that is not what was
 /// asked is finished on this machine with ffmpeg when it is there, or is an error that names the render.
 /// </summary>
-public sealed class CloudJob
+public sealed partial class CloudJob
 {
     private readonly NemoApiClient _client;
     private readonly PollSchedule? _schedule;
@@ -32,6 +32,9 @@ public sealed class CloudJob
     /// <summary>ffmpeg for finishing a result that is not what was asked; null when it is not installed (then that is an error).</summary>
     public Func<Local.FfmpegTools?> LocateFfmpeg { get; init; } = () => Local.FfmpegTools.TryLocate();
 
+    /// <summary>Where paid work is written down as it happens and picked up by the next run; null keeps nothing.</summary>
+    public PaidWorkJournal? Journal { get; init; }
+
     public async Task<JobResult> RunAsync(MediaJobRequest request, IProgress<JobProgress>? progress = null, CancellationToken ct = default)
     {
         // Everything that can be checked here is checked before a byte is sent, or a credit spent:
@@ -39,12 +42,16 @@ public sealed class CloudJob
         var source = MediaRules.CheckUpload(request.SourcePath, request.AcceptedExtensions);
         using var scope = NemoApiClient.ForJob(request.SkillName, source.Name);
         using var output = OutputFile.Create(request.OutputPath, request.Overwrite);
+        using var claim = OutputClaim.Take(request.OutputPath, output.TempPath); // one process per output, from before the first paid step
         await CheckTracksAsync(request, source, ct).ConfigureAwait(false);
+        var entry = await OpenJournalAsync(request, source, ct).ConfigureAwait(false);
+        if (entry is { Edited: true } && await ResumeAsync(request, source, output, entry, progress, ct).ConfigureAwait(false) is JobResult resumed)
+            return Delivered(entry, resumed);
         for (var sessionTry = 0; ; sessionTry++)
         {
             try
             {
-                return await RunOnceAsync(request, source, output, progress, ct).ConfigureAwait(false);
+                return Delivered(entry, await RunOnceAsync(request, source, output, entry, progress, ct).ConfigureAwait(false));
             }
             catch (NemoApiException ex) when (ex.Kind == NemoErrorKind.SessionNotFound && sessionTry == 0)
             {
@@ -53,7 +60,7 @@ public sealed class CloudJob
         }
     }
 
-    private async Task<JobResult> RunOnceAsync(MediaJobRequest request, FileInfo source, OutputFile output, IProgress<JobProgress>? progress, CancellationToken ct)
+    private async Task<JobResult> RunOnceAsync(MediaJobRequest request, FileInfo source, OutputFile output, JournalEntry? entry, IProgress<JobProgress>? progress, CancellationToken ct)
     {
         progress?.Report(new JobProgress(JobStage.Starting, null, "Creating a session"));
         var session = await _client.CreateSessionAsync("project", request.Language, ct).ConfigureAwait(false);
@@ -72,25 +79,32 @@ public sealed class CloudJob
         if (state is null)
             throw new NemoApiException(NemoErrorKind.AgentError, "The agent did not put anything on the timeline to export"
                 + (reply.TrailingError is string error ? $" (it ended with the error \"{Shorten(error)}\")" : reply.Silent ? "" : $" (it said: \"{Shorten(reply.Text)}\")"));
+        if (entry != null) { entry.Record(session.SessionId, upload.Files); entry.Edited = true; entry.RenderId = null; Journal!.Save(entry); } // paid for: written down
 
         var export = new ExportRequest(session.SessionId, state.Draft, output.Target)
         {
             Output = RenderOutput.For(request), Uploads = upload.Files, VideoInfos = state.VideoInfos, Overwrite = request.Overwrite, Timeout = request.RenderTimeout,
         };
-        var render = await new ExportJob(_client, _schedule).RenderToAsync(export, output, progress, ct).ConfigureAwait(false);
+        var render = await new ExportJob(_client, _schedule).RenderToAsync(export, output, progress, ct, Submitted(entry)).ConfigureAwait(false);
+        return await CompleteAsync(request, source, output, render, session.SessionId, upload.Files.FirstOrDefault()?.Duration, reply.Summary, null, progress, ct).ConfigureAwait(false);
+    }
 
-        var sourceDuration = upload.Files.FirstOrDefault()?.Duration;
+    /// <summary>Judges the downloaded render and commits it, or finishes the job here when it is not what was asked.</summary>
+    private async Task<JobResult> CompleteAsync(MediaJobRequest request, FileInfo source, OutputFile output, RenderJob render, string sessionId,
+        TimeSpan? sourceDuration, string? agentSummary, string? note, IProgress<JobProgress>? progress, CancellationToken ct)
+    {
         var facts = MediaInspector.Inspect(output.TempPath);
         var judgement = OutputCheck.Judge(request, facts, sourceDuration);
         if (judgement.Problem is string problem)
-            return await FinishLocallyAsync(request, source, output, render, session.SessionId, $"The service returned a file that is not what was asked: {problem}", progress, ct).ConfigureAwait(false);
+            return await FinishLocallyAsync(request, source, output, render, sessionId, $"The service returned a file that is not what was asked: {problem}", progress, ct).ConfigureAwait(false);
 
         progress?.Report(new JobProgress(JobStage.Completed, 100, "Done"));
         return new JobResult
         {
-            Output = output.Commit(), Source = source.FullName, SessionId = session.SessionId, RenderId = render.Id,
+            Output = output.Commit(), Source = source.FullName, SessionId = sessionId, RenderId = render.Id,
             BitrateKbps = OutputCheck.MeasuredKbps(request, facts), RequestedBitrateKbps = OutputCheck.RequestedKbps(request), IsVbr = facts.IsVbr,
-            Duration = facts.Duration, SourceDuration = sourceDuration, AgentSummary = reply.Summary, Warnings = judgement.Warnings,
+            Duration = facts.Duration, SourceDuration = sourceDuration, AgentSummary = agentSummary, Warnings = judgement.Warnings,
+            Notes = note is null ? Array.Empty<string>() : new[] { note },
         };
     }
 

@@ -88,12 +88,20 @@ public sealed class ExportJob
     }
 
     /// <summary>Submits the render, waits for it and downloads it into <paramref name="output"/>'s temporary file, uncommitted.</summary>
-    internal async Task<RenderJob> RenderToAsync(ExportRequest request, OutputFile output, IProgress<JobProgress>? progress, CancellationToken ct)
+    internal async Task<RenderJob> RenderToAsync(ExportRequest request, OutputFile output, IProgress<JobProgress>? progress, CancellationToken ct,
+        Action<RenderJob>? submitted = null)
     {
         var draft = DraftMedia.RewriteServicePaths(request.Draft, request.Uploads, request.VideoInfos);
         progress?.Report(new JobProgress(JobStage.Rendering, 0, "Rendering"));
         var render = await _client.SubmitRenderAsync(request.SessionId, draft, request.Output ?? RenderOutput.ForFormat(request.Format, request.Quality), ct).ConfigureAwait(false);
-        render = await new RenderPoller(_client, _schedule).WaitAsync(render, request.Timeout,
+        submitted?.Invoke(render);
+        return await WaitAndDownloadAsync(render, request.Timeout, output, progress, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>Waits for a render submitted before (by this run or one before it) and downloads it, uncommitted.</summary>
+    internal async Task<RenderJob> WaitAndDownloadAsync(RenderJob render, TimeSpan timeout, OutputFile output, IProgress<JobProgress>? progress, CancellationToken ct)
+    {
+        render = await new RenderPoller(_client, _schedule).WaitAsync(render, timeout,
             progress is null ? null : new RelayProgress<RenderJob>(r => progress.Report(new JobProgress(JobStage.Rendering, (int)r.Progress, $"Rendering ({r.Status.ToString().ToLowerInvariant()})"))), ct).ConfigureAwait(false);
 
         var name = Path.GetFileName(output.Target);

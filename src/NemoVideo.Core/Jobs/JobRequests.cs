@@ -169,4 +169,6 @@ public sealed class JobResult
     public bool FinishedLocally { get; init; }
     /// <summary>What the user should know about this file (one line each): a different bitrate, a local finish, a length that differs from the source's.</summary>
     public IReadOnlyList<string> Warnings { get; init; } = Array.Empty<string>();
+    /// <summary>What is worth a -Verbose line: work of an earlier run picked up, say.</summary>
+    public IReadOnlyList<string> Notes { get; init; } = Array.Empty<string>();
 }
