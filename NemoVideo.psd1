@@ -16,6 +16,7 @@
         'ConvertTo-NemoMp3'
         'Disconnect-Nemo'
         'Get-NemoCredit'
+        'Get-NemoPendingWork'
         'Get-NemoRender'
         'Get-NemoSession'
         'Get-NemoState'

@@ -10,6 +10,7 @@ BeforeAll {
     # Renders take 8 s, so a run can be killed while the service renders.
     $script:Emulator = Start-NemoEmulator -ArgumentList '--anonymous-credits', '100000', '--min-render-seconds', '8'
     $script:Pwsh = @(Get-PwshCommand)
+    Import-Module (Get-NemoModuleManifest) -Force
     $script:Config = Join-Path $TestDrive 'config'
 
     function Start-Batch([string] $Folder, [string] $Log) {
@@ -31,6 +32,7 @@ Get-ChildItem *.mkv | ConvertTo-NemoMp3 -Bitrate 192 -SkipExisting -ThrottleLimi
 
 AfterAll {
     Stop-NemoEmulator $Emulator
+    Remove-Module NemoVideo -ErrorAction SilentlyContinue
 }
 
 Describe 'A batch killed while the service renders' -Skip:$NoFfmpeg {
@@ -49,6 +51,17 @@ Describe 'A batch killed while the service renders' -Skip:$NoFfmpeg {
         $run.WaitForExit()
         @(Get-ChildItem $folder -Filter *.mp3) | Should -BeNullOrEmpty
         (Get-Stats).agent_messages | Should -Be ($before.agent_messages + 4)
+        # What was paid for and not delivered, as the user sees it.
+        $saved = $env:NEMO_CONFIG_DIR
+        try {
+            $env:NEMO_CONFIG_DIR = $Config
+            $pending = @(Get-NemoPendingWork)
+        }
+        finally { $env:NEMO_CONFIG_DIR = $saved }
+        $pending | Should -HaveCount 4
+        $pending.Stage | Sort-Object -Unique | Should -Be 'Rendering'
+        ($pending.Source | ForEach-Object { Split-Path $_ -Leaf } | Sort-Object) | Should -Be @('four.mkv', 'one.mkv', 'three.mkv', 'two.mkv')
+        $pending | ForEach-Object { $_.RenderId | Should -Not -BeNullOrEmpty; $_.Age | Should -BeLessThan ([TimeSpan]::FromMinutes(5)) }
 
         $log = Join-Path $TestDrive 'killed-2.log'
         $again = Start-Batch $folder $log

@@ -7,8 +7,8 @@ public class HelpAndCompletionTests
 {
     public static IEnumerable<object[]> Cmdlets() => new[]
     {
-        "Compress-NemoVideo", "Connect-Nemo", "ConvertTo-NemoMp3", "Disconnect-Nemo", "Get-NemoCredit", "Get-NemoRender",
-        "Get-NemoSession", "Get-NemoState", "Invoke-NemoExport", "Send-NemoMessage", "Send-NemoVideo", "Stop-NemoRender",
+        "Compress-NemoVideo", "Connect-Nemo", "ConvertTo-NemoMp3", "Disconnect-Nemo", "Get-NemoCredit", "Get-NemoPendingWork",
+        "Get-NemoRender", "Get-NemoSession", "Get-NemoState", "Invoke-NemoExport", "Send-NemoMessage", "Send-NemoVideo", "Stop-NemoRender",
     }.Select(c => new object[] { c });
 
     [Theory]

@@ -33,6 +33,22 @@ internal static class PrivateFile
         output.Commit();
     }
 
+    /// <summary>
+    /// Every write of the file a lock guards happens under it: holding it, any temporary file of that file was left by a
+    /// process that died while writing (a kill), and goes.
+    /// </summary>
+    private static void RemoveDeadWrites(string lockPath)
+    {
+        var guarded = lockPath.EndsWith(".lock", StringComparison.Ordinal) ? lockPath.Substring(0, lockPath.Length - 5) : null;
+        if (guarded is null) return;
+        try
+        {
+            foreach (var stale in Directory.EnumerateFiles(Path.GetDirectoryName(guarded)!, "." + Path.GetFileName(guarded) + ".????????.partial"))
+                File.Delete(stale);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException) { }
+    }
+
     /// <summary>chmod on Unix; nothing on Windows.</summary>
     public static void Restrict(string path, uint mode)
     {
@@ -59,6 +75,7 @@ internal static class PrivateFile
             {
                 var fs = new FileStream(lockPath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, 1, FileOptions.None);
                 Restrict(lockPath, 0x180);
+                RemoveDeadWrites(lockPath);
                 return fs;
             }
             catch (IOException) when (DateTime.UtcNow < deadline)

@@ -33,9 +33,11 @@ public sealed class PaidWorkJournal
         {
             Source = source.FullName, Length = source.Length, LastWriteUtc = source.LastWriteTimeUtc.Ticks,
             Request = request.GetType().Name + "|" + request.Instruction + "|" + Path.GetFullPath(request.OutputPath),
+            OutputPath = Path.GetFullPath(request.OutputPath),
             Account = accountFingerprint, Api = api.ToString(), Created = DateTimeOffset.UtcNow,
         };
         entry.Key = KeyOf(entry);
+        RemoveDeadWrites();
         var found = Read(PathOf(entry.Key));
         if (found is { SessionId: not null } && DateTimeOffset.UtcNow - found.Updated < MaxAge) return found;
         return entry;
@@ -78,6 +80,17 @@ public sealed class PaidWorkJournal
 
     private string PathOf(string key) => Path.Combine(Folder, key + ".json");
 
+    /// <summary>A write takes milliseconds: a temporary file of an entry older than ten minutes is a killed run's.</summary>
+    private void RemoveDeadWrites()
+    {
+        if (!Directory.Exists(Folder)) return;
+        foreach (var stale in Directory.EnumerateFiles(Folder, ".*.partial"))
+        {
+            try { if (DateTime.UtcNow - File.GetLastWriteTimeUtc(stale) > TimeSpan.FromMinutes(10)) File.Delete(stale); }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException) { }
+        }
+    }
+
     private static JournalEntry? Read(string path)
     {
         try { return File.Exists(path) ? JsonSerializer.Deserialize(File.ReadAllText(path), JournalJson.Default.JournalEntry) : null; }
@@ -101,6 +114,7 @@ public sealed class JournalEntry
     public long LastWriteUtc { get; set; }
     /// <summary>What shapes the output: the kind of job, the instruction, the output path.</summary>
     public string Request { get; set; } = "";
+    public string OutputPath { get; set; } = "";
     /// <summary>The account's token fingerprint (never the token).</summary>
     public string Account { get; set; } = "";
     public string Api { get; set; } = "";

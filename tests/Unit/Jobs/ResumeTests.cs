@@ -61,6 +61,28 @@ public class ResumeTests : IDisposable
         Assert.Empty(new PaidWorkJournal(_env.ConfigDirectory).List()); // delivered: forgotten
     }
 
+    [Theory]
+    [InlineData(JobStage.Rendering, 0)]   // killed after the edit, before the render was asked for: rendered now (free)
+    [InlineData(JobStage.Downloading, 1)] // killed during the download: the finished render downloaded again
+    public async Task A_run_killed_after_the_edit_or_during_the_download_is_finished_with_no_new_edit(JobStage killedAt, int rendersWhenKilled)
+    {
+        await using var emu = await Emulators.StartAsync();
+        using var client = _env.Client(emu);
+        var source = await Media.ClipAsync(".mkv", seconds: 3);
+        var request = new Mp3Request(source, _env.PathIn("talk.mp3"), 160);
+        await Assert.ThrowsAsync<SimulatedKill>(() => Job(client).RunAsync(request, new DiesAt(killedAt)));
+        Assert.Equal(rendersWhenKilled, emu.Store.RenderCount);
+
+        var result = await Job(client).RunAsync(request);
+
+        Assert.Equal(1, emu.Store.AgentMessages);
+        Assert.Equal(1, emu.Store.RenderCount); // one render in all
+        Assert.Equal(160, result.BitrateKbps);
+        Assert.Single(result.Notes);
+        Assert.Equal(new[] { "talk.mp3" }, Directory.GetFiles(_env.WorkDirectory).Select(Path.GetFileName)); // no temporary file of the killed run
+        Assert.Empty(new PaidWorkJournal(_env.ConfigDirectory).List());
+    }
+
     [Fact]
     public async Task A_render_stopped_by_Ctrl_C_is_rendered_again_from_the_paid_edit_for_free()
     {
@@ -70,7 +92,8 @@ public class ResumeTests : IDisposable
         var request = new Mp3Request(source, _env.PathIn("talk.mp3"), 128);
         using (var cts = new CancellationTokenSource())
         {
-            var stop = new SyncProgress<JobProgress>(p => { if (p.Stage == JobStage.Rendering) cts.CancelAfter(300); });
+            var armed = 0; // once: every poll reports Rendering, and re-arming would push the stop back for ever
+            var stop = new SyncProgress<JobProgress>(p => { if (p.Stage == JobStage.Rendering && Interlocked.Exchange(ref armed, 1) == 0) cts.CancelAfter(300); });
             await Assert.ThrowsAnyAsync<OperationCanceledException>(() => Job(client).RunAsync(request, stop, cts.Token));
         }
         Assert.Equal(1, emu.Store.RenderCancels); // Ctrl+C still cancels the render on the server
@@ -162,6 +185,24 @@ public class OutputClaimTests : IDisposable
         using (NemoVideo.Transfers.OutputClaim.Take(target))
             Assert.False(File.Exists(_env.PathIn(".talk.mp3.0123abcd.partial")));
         Assert.Equal(new[] { ".other.mp3.0123abcd.partial", "other.mp3" }, Directory.GetFiles(_env.WorkDirectory).Select(Path.GetFileName).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_dead_write_in_the_config_folder_is_removed_by_the_next_run_that_touches_it()
+    {
+        Directory.CreateDirectory(Path.Combine(_env.ConfigDirectory, "journal"));
+        var tokens = Path.Combine(_env.ConfigDirectory, ".powershell-tokens.json.0123abcd.partial");
+        var journal = Path.Combine(_env.ConfigDirectory, "journal", ".0123.json.0123abcd.partial");
+        var fresh = Path.Combine(_env.ConfigDirectory, "journal", ".4567.json.4567abcd.partial"); // a write under way now
+        foreach (var f in new[] { tokens, journal, fresh }) File.WriteAllText(f, "{ half");
+        File.SetLastWriteTimeUtc(journal, DateTime.UtcNow.AddHours(-1));
+
+        using (await NemoVideo.Auth.PrivateFile.LockAsync(Path.Combine(_env.ConfigDirectory, "powershell-tokens.json.lock"), TimeSpan.FromSeconds(5), default)) { }
+        new PaidWorkJournal(_env.ConfigDirectory).Open(new Mp3Request(await Media.ClipAsync(".mkv", 2), _env.PathIn("a.mp3"), 128), new FileInfo(await Media.ClipAsync(".mkv", 2)), "sha256:x", new Uri("http://127.0.0.1/"));
+
+        Assert.False(File.Exists(tokens)); // every write of the cache is under its lock: this one's writer died
+        Assert.False(File.Exists(journal));
+        Assert.True(File.Exists(fresh));
     }
 
     [Fact]
