@@ -39,14 +39,7 @@ internal static class PrivateFile
     /// </summary>
     private static void RemoveDeadWrites(string lockPath)
     {
-        var guarded = lockPath.EndsWith(".lock", StringComparison.Ordinal) ? lockPath.Substring(0, lockPath.Length - 5) : null;
-        if (guarded is null) return;
-        try
-        {
-            foreach (var stale in Directory.EnumerateFiles(Path.GetDirectoryName(guarded)!, "." + Path.GetFileName(guarded) + ".????????.partial"))
-                File.Delete(stale);
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException) { }
+        if (lockPath.EndsWith(".lock", StringComparison.Ordinal)) Transfers.OutputFile.RemoveTemporaries(lockPath.Substring(0, lockPath.Length - 5));
     }
 
     /// <summary>chmod on Unix; nothing on Windows.</summary>

@@ -79,7 +79,7 @@ public sealed partial class CloudJob
         if (state is null)
             throw new NemoApiException(NemoErrorKind.AgentError, "The agent did not put anything on the timeline to export"
                 + (reply.TrailingError is string error ? $" (it ended with the error \"{Shorten(error)}\")" : reply.Silent ? "" : $" (it said: \"{Shorten(reply.Text)}\")"));
-        if (entry != null) { entry.Record(session.SessionId, upload.Files); entry.Edited = true; entry.RenderId = null; Journal!.Save(entry); } // paid for: written down
+        if (entry != null) { entry.RecordEdit(session.SessionId, upload.Files); Journal!.Save(entry); } // paid for: written down
 
         var export = new ExportRequest(session.SessionId, state.Draft, output.Target)
         {

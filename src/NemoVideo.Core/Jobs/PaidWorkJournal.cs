@@ -145,9 +145,12 @@ public sealed class JournalEntry
         Created = DateTimeOffset.UtcNow;
     }
 
-    internal void Record(string sessionId, IEnumerable<UploadedAsset> uploads)
+    /// <summary>The agent's edit landed on this session's timeline (paid for): no render of it yet.</summary>
+    internal void RecordEdit(string sessionId, IEnumerable<UploadedAsset> uploads)
     {
         SessionId = sessionId;
+        Edited = true;
+        RenderId = null;
         Uploads = uploads.Select(u => new JournalUpload
         {
             FileName = u.FileName, FileType = u.FileType, CdnUrl = u.CdnUrl?.ToString(), DurationSeconds = u.Duration?.TotalSeconds,

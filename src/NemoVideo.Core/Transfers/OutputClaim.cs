@@ -59,21 +59,8 @@ public sealed class OutputClaim : IDisposable
                 File.WriteAllText(ownerPath, $"process {self.Id} on {Environment.MachineName}, since {DateTime.Now:yyyy-MM-dd HH:mm}");
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException) { } // the claim holds without the note
-        RemoveLeftovers(dir, name, ownTemp is null ? null : Path.GetFullPath(ownTemp));
+        OutputFile.RemoveTemporaries(full, ownTemp); // holding the claim, only dead runs can have left them
         return claim;
-    }
-
-    /// <summary>The temporary files of earlier runs that died while making this output (OutputFile's names).</summary>
-    private static void RemoveLeftovers(string dir, string name, string? keep)
-    {
-        foreach (var pattern in new[] { "." + name + ".????????.partial", name + ".????????.partial" })
-            foreach (var stale in Directory.EnumerateFiles(dir, pattern))
-            {
-                if (string.Equals(Path.GetFullPath(stale), keep, StringComparison.Ordinal)) continue;
-                try { File.Delete(stale); }
-                catch (IOException) { }
-                catch (UnauthorizedAccessException) { }
-            }
     }
 
     private static string? ReadOwner(string ownerPath)

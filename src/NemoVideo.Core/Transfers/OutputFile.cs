@@ -46,6 +46,29 @@ public sealed class OutputFile : IDisposable
         return new OutputFile(full, temp, overwrite);
     }
 
+    /// <summary>
+    /// Removes the temporary files this class made for <paramref name="target"/> (hidden or not) but <paramref name="keep"/>.
+    /// Only for a caller that knows no live process is writing them: one that holds the target's claim or lock.
+    /// </summary>
+    internal static void RemoveTemporaries(string target, string? keep = null)
+    {
+        var full = Path.GetFullPath(target);
+        var dir = Path.GetDirectoryName(full)!;
+        var name = Path.GetFileName(full);
+        var kept = keep is null ? null : Path.GetFullPath(keep);
+        try
+        {
+            foreach (var pattern in new[] { "." + name + ".????????.partial", name + ".????????.partial" })
+                foreach (var stale in Directory.EnumerateFiles(dir, pattern))
+                {
+                    if (string.Equals(Path.GetFullPath(stale), kept, StringComparison.Ordinal)) continue;
+                    try { File.Delete(stale); }
+                    catch (Exception ex) when (ex is IOException or UnauthorizedAccessException) { }
+                }
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException) { } // the folder itself went
+    }
+
     /// <summary>Opens the temporary file for writing from the start.</summary>
     public FileStream OpenWrite(int bufferSize = 1) => new(TempPath, FileMode.Create, FileAccess.Write, FileShare.None, bufferSize, FileOptions.None);
 

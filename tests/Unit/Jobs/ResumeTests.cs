@@ -12,6 +12,9 @@ public class ResumeTests : IDisposable
     private readonly TestEnvironment _env = new();
     public void Dispose() => _env.Dispose();
 
+    /// <summary>What the journal holds now, as the next run would find it.</summary>
+    private IReadOnlyList<JournalEntry> Pending => new PaidWorkJournal(_env.ConfigDirectory).List();
+
     private CloudJob Job(NemoApiClient client) => new(client, FastJobs.Schedule)
     {
         StateRetryDelays = new[] { TimeSpan.FromMilliseconds(100), TimeSpan.FromMilliseconds(200) },
@@ -45,7 +48,7 @@ public class ResumeTests : IDisposable
         var request = new Mp3Request(source, _env.PathIn("talk.mp3"), 192);
         await Assert.ThrowsAsync<SimulatedKill>(() => Job(client).RunAsync(request, WhileRendering));
         Assert.False(File.Exists(request.OutputPath));
-        var entry = Assert.Single(new PaidWorkJournal(_env.ConfigDirectory).List());
+        var entry = Assert.Single(Pending);
         Assert.True(entry.Edited);
         Assert.NotNull(entry.RenderId);
         Assert.Equal("Rendering", entry.Stage);
@@ -58,7 +61,7 @@ public class ResumeTests : IDisposable
         Assert.Equal(192, result.BitrateKbps);
         Assert.Equal("mp3", (await Media.ProbeAsync(result.Output.FullName)).Audio.Codec);
         Assert.Contains(result.Notes, n => n.Contains("resumed: no new edit"));
-        Assert.Empty(new PaidWorkJournal(_env.ConfigDirectory).List()); // delivered: forgotten
+        Assert.Empty(Pending); // delivered: forgotten
     }
 
     [Theory]
@@ -80,7 +83,7 @@ public class ResumeTests : IDisposable
         Assert.Equal(160, result.BitrateKbps);
         Assert.Single(result.Notes);
         Assert.Equal(new[] { "talk.mp3" }, Directory.GetFiles(_env.WorkDirectory).Select(Path.GetFileName)); // no temporary file of the killed run
-        Assert.Empty(new PaidWorkJournal(_env.ConfigDirectory).List());
+        Assert.Empty(Pending);
     }
 
     [Fact]
@@ -97,7 +100,7 @@ public class ResumeTests : IDisposable
             await Assert.ThrowsAnyAsync<OperationCanceledException>(() => Job(client).RunAsync(request, stop, cts.Token));
         }
         Assert.Equal(1, emu.Store.RenderCancels); // Ctrl+C still cancels the render on the server
-        Assert.True(Assert.Single(new PaidWorkJournal(_env.ConfigDirectory).List()).Edited);
+        Assert.True(Assert.Single(Pending).Edited);
 
         emu.Options.MinRenderTime = TimeSpan.Zero;
         var result = await Job(client).RunAsync(request);
@@ -106,7 +109,7 @@ public class ResumeTests : IDisposable
         Assert.Equal(2, emu.Store.RenderCount); // the cancelled one, and one more from the same session (free)
         Assert.Equal(128, result.BitrateKbps);
         Assert.Contains(result.Notes, n => n.Contains("rendered: no new edit"));
-        Assert.Empty(new PaidWorkJournal(_env.ConfigDirectory).List());
+        Assert.Empty(Pending);
     }
 
     [Fact]
@@ -117,7 +120,7 @@ public class ResumeTests : IDisposable
         var source = await Media.ClipAsync(".mkv", seconds: 3);
         var request = new Mp3Request(source, _env.PathIn("talk.mp3"), 192);
         await Assert.ThrowsAsync<SimulatedKill>(() => Job(client).RunAsync(request, new DiesAt(JobStage.Rendering))); // edited, not yet rendering
-        var entry = Assert.Single(new PaidWorkJournal(_env.ConfigDirectory).List());
+        var entry = Assert.Single(Pending);
         Assert.Equal("Edited", entry.Stage);
         Assert.True(emu.Store.DropSession(entry.SessionId!));
 
@@ -126,7 +129,7 @@ public class ResumeTests : IDisposable
         Assert.Equal(2, emu.Store.AgentMessages); // nothing left to pick up: a new session and its edit
         Assert.NotEqual(entry.SessionId, result.SessionId);
         Assert.Empty(result.Notes);
-        Assert.Empty(new PaidWorkJournal(_env.ConfigDirectory).List());
+        Assert.Empty(Pending);
     }
 
     [Fact]
