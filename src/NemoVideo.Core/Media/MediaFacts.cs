@@ -48,6 +48,18 @@ public sealed class MediaFacts
     public bool Truncated { get; init; }
     /// <summary>For text: its first characters, to quote in a message.</summary>
     public string? TextStart { get; init; }
+    /// <summary>The video sample entry's four-character code as written (avc1, hvc1, hev1): which players open it depends on it.</summary>
+    public string? VideoCodecTag { get; init; }
+    /// <summary>Every audio track, in the file's order (the first is the one <see cref="AudioCodec"/> describes); empty when not read.</summary>
+    public IReadOnlyList<AudioTrackFacts> AudioTracks { get; init; } = Array.Empty<AudioTrackFacts>();
+    /// <summary>The file's tags under ffprobe's names, lower case: title, artist, album, album_artist, date, genre, comment, track.</summary>
+    public IReadOnlyDictionary<string, string> Tags { get; init; } = new Dictionary<string, string>();
+    /// <summary>The chapters, in order; empty when there are none.</summary>
+    public IReadOnlyList<MediaChapter> Chapters { get; init; } = Array.Empty<MediaChapter>();
+    /// <summary>The front cover (or the only picture), when the file carries one.</summary>
+    public CoverPicture? Cover { get; init; }
+    /// <summary>The tag format the metadata came from: "ID3v2.3", "ID3v2.4", "MP4", "Matroska"; null when there is none.</summary>
+    public string? TagFormat { get; init; }
 
     /// <summary>One line for messages, such as "an MP3 (320 kbps CBR, 44.1 kHz stereo, 5.0 s)" or "an MP4 video (h264 1280x720, aac), 5.0 s".</summary>
     public string Describe()
