@@ -16,6 +16,7 @@
         'ConvertTo-NemoMp3'
         'Disconnect-Nemo'
         'Get-NemoCredit'
+        'Get-NemoMediaInfo'
         'Get-NemoPendingWork'
         'Get-NemoRender'
         'Get-NemoSession'

@@ -180,6 +180,11 @@ internal sealed partial class ApiEndpoints
             var track = Math.Max(1, Int("audio_track") ?? 1) - 1;
             var kbps = Int("audio_bitrate_kbps") ?? 192;
             args.AddRange(new[] { "-map", $"0:a:{track}", "-vn" });
+            if (meta["loudness_lufs"] is JsonValue lufs && lufs.TryGetValue<double>(out var target))
+            {
+                var peak = meta["true_peak_dbtp"] is JsonValue tp && tp.TryGetValue<double>(out var p) ? p : -1;
+                args.AddRange(new[] { "-af", string.Format(CultureInfo.InvariantCulture, "loudnorm=I={0}:TP={1}:LRA=11,aresample=44100", target, peak) });
+            }
             args.AddRange(format switch
             {
                 "mp3" when Int("vbr_quality") is int q => new[] { "-c:a", "libmp3lame", "-q:a", q.ToString(CultureInfo.InvariantCulture) },

@@ -20,6 +20,8 @@ internal static partial class RuleAgent
     [GeneratedRegex(@"(\d{3,4})\s*p\b", RegexOptions.IgnoreCase)] private static partial Regex Resolution();
     [GeneratedRegex(@"VBR quality V(\d)", RegexOptions.IgnoreCase)] private static partial Regex Vbr();
     [GeneratedRegex(@"the (\w{2,3}) audio track", RegexOptions.IgnoreCase)] private static partial Regex Language();
+    [GeneratedRegex(@"loudness to (-?\d+(?:\.\d+)?)\s*LUFS", RegexOptions.IgnoreCase)] private static partial Regex Loudness();
+    [GeneratedRegex(@"(-?\d+(?:\.\d+)?)\s*dBTP", RegexOptions.IgnoreCase)] private static partial Regex TruePeak();
 
     public static AgentPlan Interpret(string message, Session session)
     {
@@ -50,9 +52,18 @@ internal static partial class RuleAgent
                 return new AgentPlan(false, "This video has no audio track to extract.", null, null, null);
             var args = new JsonObject { ["format"] = "mp3", ["bitrate_kbps"] = kbps, ["audio_track"] = track, ["vbr_quality"] = vbr };
             var rate = vbr is int q ? $"VBR quality V{q}" : $"{kbps} kbps";
+            var settings = new JsonObject { ["audio_bitrate_kbps"] = kbps, ["audio_track"] = track, ["vbr_quality"] = vbr };
+            var level = "";
+            if (Loudness().Match(message) is { Success: true } lufs)
+            {
+                // The service's own loudness tool: one pass of loudnorm, as an editor's "normalize" button does.
+                settings["loudness_lufs"] = double.Parse(lufs.Groups[1].Value, CultureInfo.InvariantCulture);
+                settings["true_peak_dbtp"] = TruePeak().Match(message) is { Success: true } tp ? double.Parse(tp.Groups[1].Value, CultureInfo.InvariantCulture) : -1.0;
+                level = $", normalized to {lufs.Groups[1].Value} LUFS";
+            }
             return new AgentPlan(true,
-                $"Done! I've placed the audio of {video.FileName} on the timeline as an MP3 at {rate}. Click the Export button to download it.",
-                "set_audio_export", args, s => SetDraft(s, video, trackType: 1, new JsonObject { ["audio_bitrate_kbps"] = kbps, ["audio_track"] = track, ["vbr_quality"] = vbr }));
+                $"Done! I've placed the audio of {video.FileName} on the timeline as an MP3 at {rate}{level}. Click the Export button to download it.",
+                "set_audio_export", args, s => SetDraft(s, video, trackType: 1, settings));
         }
 
         if (wantsCompress)

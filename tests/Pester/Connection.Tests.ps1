@@ -14,7 +14,7 @@ Describe 'The module' {
     It 'exports exactly its cmdlets' {
         $names = (Get-Command -Module NemoVideo).Name | Sort-Object
         $names | Should -Be @('Compress-NemoVideo', 'Connect-Nemo', 'ConvertTo-NemoMp3', 'Disconnect-Nemo', 'Get-NemoCredit',
-            'Get-NemoPendingWork', 'Get-NemoRender', 'Get-NemoSession', 'Get-NemoState', 'Invoke-NemoExport', 'Send-NemoMessage', 'Send-NemoVideo', 'Stop-NemoRender')
+            'Get-NemoMediaInfo', 'Get-NemoPendingWork', 'Get-NemoRender', 'Get-NemoSession', 'Get-NemoState', 'Invoke-NemoExport', 'Send-NemoMessage', 'Send-NemoVideo', 'Stop-NemoRender')
     }
 
     It 'has help with an example for every cmdlet' {

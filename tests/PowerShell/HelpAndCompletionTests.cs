@@ -7,7 +7,7 @@ public class HelpAndCompletionTests
 {
     public static IEnumerable<object[]> Cmdlets() => new[]
     {
-        "Compress-NemoVideo", "Connect-Nemo", "ConvertTo-NemoMp3", "Disconnect-Nemo", "Get-NemoCredit", "Get-NemoPendingWork",
+        "Compress-NemoVideo", "Connect-Nemo", "ConvertTo-NemoMp3", "Disconnect-Nemo", "Get-NemoCredit", "Get-NemoMediaInfo", "Get-NemoPendingWork",
         "Get-NemoRender", "Get-NemoSession", "Get-NemoState", "Invoke-NemoExport", "Send-NemoMessage", "Send-NemoVideo", "Stop-NemoRender",
     }.Select(c => new object[] { c });
 

@@ -40,6 +40,10 @@ public sealed partial class CloudJob
         // Everything that can be checked here is checked before a byte is sent, or a credit spent:
         // the source, and that the output can be written (its temporary file is made now).
         var source = MediaRules.CheckUpload(request.SourcePath, request.AcceptedExtensions);
+        if (request is Mp3Request { Loudness: not null } && LocateFfmpeg() is null)
+            throw new Local.LocalEngineException(Local.LocalErrorKind.ToolMissing,
+                $"A loudness target for '{source.Name}' is measured on the finished MP3 (and finished here when the service misses it) with ffmpeg, which is not on this machine; nothing was uploaded",
+                Local.LocalEngineException.InstallAdvice);
         using var scope = NemoApiClient.ForJob(request.SkillName, source.Name);
         using var output = OutputFile.Create(request.OutputPath, request.Overwrite);
         using var claim = OutputClaim.Take(request.OutputPath, output.TempPath); // one process per output, from before the first paid step
@@ -97,6 +101,18 @@ public sealed partial class CloudJob
         var judgement = OutputCheck.Judge(request, facts, sourceDuration);
         if (judgement.Problem is string problem)
             return await FinishLocallyAsync(request, source, output, render, sessionId, $"The service returned a file that is not what was asked: {problem}", progress, ct).ConfigureAwait(false);
+        Local.LoudnessReading? loudness = null;
+        if (request is Mp3Request { Loudness: LoudnessTarget target })
+        {
+            // Measured on the render, never taken from the request: off target, the job is done here from the source.
+            progress?.Report(new JobProgress(JobStage.Downloading, 100, $"Measuring the loudness of {Path.GetFileName(output.Target)}"));
+            loudness = await Local.LoudnessMeter.MeasureAsync(LocateFfmpeg()!, output.TempPath, 0, null, null, ct).ConfigureAwait(false);
+            if (Local.LoudnessMeter.Miss(target, loudness) is string miss)
+                return await FinishLocallyAsync(request, source, output, render, sessionId, $"The service's MP3 misses the loudness asked: {miss}", progress, ct).ConfigureAwait(false);
+        }
+        // NemoVideo documents no tags, chapters or cover: they are written here, onto the service's MP3, without re-encoding it.
+        if (request is Mp3Request mp3 && Mp3Tagging.ChangesFor(mp3, MediaInspector.Inspect(source.FullName), sourceTagsCarried: false) is Id3Changes changes)
+            facts = Mp3Tagging.Apply(output, changes, ct);
 
         progress?.Report(new JobProgress(JobStage.Completed, 100, "Done"));
         return new JobResult
@@ -104,6 +120,7 @@ public sealed partial class CloudJob
             Output = output.Commit(), Source = source.FullName, SessionId = sessionId, RenderId = render.Id,
             BitrateKbps = OutputCheck.MeasuredKbps(request, facts), RequestedBitrateKbps = OutputCheck.RequestedKbps(request), IsVbr = facts.IsVbr,
             Duration = facts.Duration, SourceDuration = sourceDuration, AgentSummary = agentSummary, Warnings = judgement.Warnings,
+            Loudness = loudness?.Integrated, TruePeak = loudness?.TruePeak, Facts = facts,
             Notes = note is null ? Array.Empty<string>() : new[] { note },
         };
     }
@@ -126,6 +143,7 @@ public sealed partial class CloudJob
             Output = local.Output, Source = source.FullName, SessionId = sessionId, RenderId = render.Id, Engine = NemoEngine.Cloud, FinishedLocally = true,
             BitrateKbps = local.BitrateKbps, RequestedBitrateKbps = OutputCheck.RequestedKbps(request), IsVbr = local.IsVbr,
             Duration = local.Duration, SourceDuration = local.SourceDuration, Warnings = warnings,
+            Loudness = local.Loudness, TruePeak = local.TruePeak, Facts = local.Facts,
         };
     }
 

@@ -78,6 +78,30 @@ public sealed class Mp3Encoding
     public override string ToString() => VbrQuality is int q ? $"VBR quality V{q}" : $"{EncodeKbps} kbps";
 }
 
+/// <summary>A loudness to reach (EBU R128 / ITU-R BS.1770): integrated LUFS with a true-peak ceiling.</summary>
+public sealed class LoudnessTarget
+{
+    /// <summary>How far the measured result may be from the target, in LU.</summary>
+    public const double Tolerance = 0.5;
+
+    /// <param name="integrated">−16 for podcasts, −23 for EBU R128 broadcast, −14 for music streaming; −36 to −6 LUFS.</param>
+    /// <param name="truePeak">The ceiling, −9 to 0 dBTP (−1 by default, what the podcast directories ask).</param>
+    public LoudnessTarget(double integrated, double truePeak = -1)
+    {
+        if (double.IsNaN(integrated) || integrated < -36 || integrated > -6)
+            throw new ArgumentOutOfRangeException(nameof(integrated), integrated, "The loudness must be between -36 and -6 LUFS (podcasts use -16, EBU R128 broadcast -23).");
+        if (double.IsNaN(truePeak) || truePeak < -9 || truePeak > 0)
+            throw new ArgumentOutOfRangeException(nameof(truePeak), truePeak, "The true peak must be between -9 and 0 dBTP (-1 is usual).");
+        Integrated = integrated;
+        TruePeak = truePeak;
+    }
+
+    public double Integrated { get; }
+    public double TruePeak { get; }
+
+    public override string ToString() => string.Format(CultureInfo.InvariantCulture, "{0:0.#} LUFS (true peak {1:0.#} dBTP)", Integrated, TruePeak);
+}
+
 /// <summary>Extract a video's audio as MP3.</summary>
 public sealed class Mp3Request : MediaJobRequest
 {
@@ -104,10 +128,20 @@ public sealed class Mp3Request : MediaJobRequest
     public int? AudioTrack { get; }
     /// <summary>Pick the audio track by its language tag (eng, ger, or en), instead of by number.</summary>
     public string? AudioLanguage { get; init; }
+    /// <summary>Bring the audio to this loudness, measured on the finished MP3; null leaves the level as it is.</summary>
+    public LoudnessTarget? Loudness { get; init; }
+    /// <summary>Tags to set (ffprobe's names: title, artist, album, date, genre, comment…) over the source's; a null or empty value removes one.</summary>
+    public IReadOnlyDictionary<string, string?> Tags { get; init; } = new Dictionary<string, string?>();
+    /// <summary>The chapters to write instead of the source's; null carries the source's over.</summary>
+    public IReadOnlyList<Media.MediaChapter>? Chapters { get; init; }
+    /// <summary>The front cover to write instead of the source's own picture; null carries the source's over.</summary>
+    public Media.CoverPicture? Cover { get; init; }
 
     public override string Instruction =>
         "Extract the audio as MP3 " + (Encoding.VbrQuality is int q ? $"at VBR quality V{q}" : $"at {Encoding.EncodeKbps} kbps")
-        + (AudioTrack is int t ? $" (track {t})" : AudioLanguage is string l ? $" (the {l} audio track)" : "") + ".";
+        + (AudioTrack is int t ? $" (track {t})" : AudioLanguage is string l ? $" (the {l} audio track)" : "") + "."
+        + (Loudness is LoudnessTarget n ? string.Format(CultureInfo.InvariantCulture,
+            " Normalize the loudness to {0:0.#} LUFS integrated with the true peak at or below {1:0.#} dBTP, using a linear gain where possible.", n.Integrated, n.TruePeak) : "");
     public override string OutputFormat => "mp3";
     public override string SkillName => NemoClientOptions.Mp3Skill;
 }
@@ -169,6 +203,12 @@ public sealed class JobResult
     public bool FinishedLocally { get; init; }
     /// <summary>What the user should know about this file (one line each): a different bitrate, a local finish, a length that differs from the source's.</summary>
     public IReadOnlyList<string> Warnings { get; init; } = Array.Empty<string>();
+    /// <summary>The MP3's integrated loudness in LUFS, measured on the finished file (only when a loudness was asked for).</summary>
+    public double? Loudness { get; init; }
+    /// <summary>The MP3's true peak in dBTP, measured on the finished file (only when a loudness was asked for).</summary>
+    public double? TruePeak { get; init; }
+    /// <summary>What the finished file is, read from its bytes after its name was given (tags, chapters and cover included).</summary>
+    public Media.MediaFacts? Facts { get; init; }
     /// <summary>What is worth a -Verbose line: work of an earlier run picked up, say.</summary>
     public IReadOnlyList<string> Notes { get; init; } = Array.Empty<string>();
 }

@@ -27,8 +27,10 @@ public sealed class LocalEngineException : Exception
     /// <summary>The last lines ffmpeg or ffprobe wrote to stderr.</summary>
     public string? ToolOutput { get; }
 
+    /// <summary>How to get ffmpeg, on every system the module runs on.</summary>
+    public const string InstallAdvice = "Install ffmpeg — Windows: winget install Gyan.FFmpeg (or choco install ffmpeg); macOS: brew install ffmpeg; " +
+        "Debian/Ubuntu: sudo apt-get install ffmpeg; Fedora: sudo dnf install ffmpeg — or set NEMO_FFMPEG and NEMO_FFPROBE to the programs' full paths.";
+
     internal static LocalEngineException Missing(string tool, string tried) => new(LocalErrorKind.ToolMissing,
-        $"{tool} was not found (looked for '{tried}')",
-        $"Install ffmpeg — Windows: winget install Gyan.FFmpeg (or choco install ffmpeg); macOS: brew install ffmpeg; " +
-        $"Debian/Ubuntu: sudo apt-get install ffmpeg; Fedora: sudo dnf install ffmpeg — or set NEMO_FFMPEG and NEMO_FFPROBE to the programs' full paths.");
+        $"{tool} was not found (looked for '{tried}')", InstallAdvice);
 }

@@ -9,7 +9,7 @@ namespace NemoVideo.Local;
 /// encode into a temporary file beside the target with progress from ffmpeg's -progress, then rename. On
 /// failure or cancel ffmpeg is killed and the temporary file (and any two-pass log) is deleted.
 /// </summary>
-public sealed class LocalJob
+public sealed partial class LocalJob
 {
     private readonly FfmpegTools _tools;
 
@@ -41,9 +41,11 @@ public sealed class LocalJob
         {
             progress?.Report(new JobProgress(JobStage.Starting, null, $"Probing {source.Name}"));
             var info = await MediaProbe.ProbeAsync(_tools, source.FullName, ct).ConfigureAwait(false);
+            // A loudness target is measured on the source first (decode only), and the encode applies the gain.
+            var loudness = request is Mp3Request { Loudness: not null } lm ? await MeasureSourceAsync(lm, info, progress, ct).ConfigureAwait(false) : null;
             var plan = request switch
             {
-                Mp3Request m => LocalPlans.Mp3(m, info, temp),
+                Mp3Request m => LocalPlans.Mp3(m, info, temp, loudness?.Filter),
                 CompressRequest c => LocalPlans.Compress(c, info, temp, passLog),
                 _ => throw new NotSupportedException(request.GetType().Name),
             };
@@ -55,37 +57,51 @@ public sealed class LocalJob
                 else
                     await StopAsync(speculation, speculativeCopy).ConfigureAwait(false);
             }
-            for (var pass = 0; !done && pass < plan.Passes.Count; pass++)
-            {
-                var (from, share) = ((double)pass / plan.Passes.Count, 1.0 / plan.Passes.Count);
-                var label = plan.Passes.Count > 1 ? $"Encoding {source.Name} (pass {pass + 1} of {plan.Passes.Count})" : $"Encoding {source.Name}";
-                progress?.Report(new JobProgress(JobStage.Encoding, (int)(from * 100), label));
-                var run = await FfmpegTools.RunAsync(_tools.Ffmpeg, plan.Passes[pass], line =>
-                {
-                    if (progress != null && FfmpegProgress.TryRead(line, info.Duration, out var share01))
-                        progress.Report(new JobProgress(JobStage.Encoding, (int)((from + share * share01) * 100), label));
-                }, ct).ConfigureAwait(false);
-                if (run.ExitCode != 0)
-                    throw new LocalEngineException(LocalErrorKind.ConversionFailed, $"ffmpeg could not convert '{source.Name}' (exit code {run.ExitCode})",
-                        "Check that the file plays; see ffmpeg's message below.", MediaProbe.LastLines(run.Stderr));
-            }
+            if (!done) await EncodeAsync(plan, source, info, loudness is null ? (0, 1) : (MeasureShare, EncodeShare), progress, ct).ConfigureAwait(false);
             var facts = Media.MediaInspector.Inspect(temp);
             if (OutputCheck.Judge(request, facts, null).Problem is string problem)
                 throw new LocalEngineException(LocalErrorKind.ConversionFailed, $"ffmpeg's output for '{source.Name}' is not what was asked: {problem}",
                     "Check that the file plays; try again in one pass or at another height.");
+            var warnings = new List<string>(OutputCheck.Judge(request, facts, info.Duration).Warnings);
+            LoudnessReading? measured = null;
+            if (request is Mp3Request { Loudness: LoudnessTarget target } loud)
+            {
+                if (loudness!.Filter is null) warnings.Add($"'{source.Name}' has only silence: its loudness was left as it is.");
+                else measured = await CheckLoudnessAsync(loud, target, info, loudness, source, temp, progress, ct).ConfigureAwait(false);
+            }
+            if (request is Mp3Request tagged) facts = await TagAsync(tagged, source, output, facts, ct).ConfigureAwait(false);
             progress?.Report(new JobProgress(JobStage.Completed, 100, "Done"));
             return new JobResult
             {
                 Output = output.Commit(), Source = source.FullName, Engine = NemoEngine.Local, StreamCopied = plan.StreamCopied,
                 BitrateKbps = OutputCheck.MeasuredKbps(request, facts), RequestedBitrateKbps = plan.StreamCopied ? null : OutputCheck.RequestedKbps(request),
                 IsVbr = facts.IsVbr, Duration = facts.Duration, SourceDuration = info.Duration, SessionId = "",
-                Warnings = OutputCheck.Judge(request, facts, info.Duration).Warnings,
+                Loudness = measured?.Integrated, TruePeak = measured?.TruePeak, Facts = facts, Warnings = warnings,
             };
         }
         finally
         {
             if (speculativeCopy != null) await StopAsync(speculation, speculativeCopy).ConfigureAwait(false);
             foreach (var log in Directory.GetFiles(Path.GetDirectoryName(passLog)!, Path.GetFileName(passLog) + "*")) TryDelete(log);
+        }
+    }
+
+    /// <summary>Runs the plan's passes, reporting each as its share of <paramref name="window"/> (start, span) of the job.</summary>
+    private async Task EncodeAsync(LocalPlan plan, FileInfo source, MediaInfo info, (double Start, double Span) window, IProgress<JobProgress>? progress, CancellationToken ct)
+    {
+        for (var pass = 0; pass < plan.Passes.Count; pass++)
+        {
+            var (from, share) = (window.Start + window.Span * pass / plan.Passes.Count, window.Span / plan.Passes.Count);
+            var label = plan.Passes.Count > 1 ? $"Encoding {source.Name} (pass {pass + 1} of {plan.Passes.Count})" : $"Encoding {source.Name}";
+            progress?.Report(new JobProgress(JobStage.Encoding, (int)(from * 100), label));
+            var run = await FfmpegTools.RunAsync(_tools.Ffmpeg, plan.Passes[pass], line =>
+            {
+                if (progress != null && FfmpegProgress.TryRead(line, info.Duration, out var share01))
+                    progress.Report(new JobProgress(JobStage.Encoding, (int)((from + share * share01) * 100), label));
+            }, ct).ConfigureAwait(false);
+            if (run.ExitCode != 0)
+                throw new LocalEngineException(LocalErrorKind.ConversionFailed, $"ffmpeg could not convert '{source.Name}' (exit code {run.ExitCode})",
+                    "Check that the file plays; see ffmpeg's message below.", MediaProbe.LastLines(run.Stderr));
         }
     }
 

@@ -29,7 +29,7 @@ public static class LocalPlans
     /// kept as it is. Null when the request asks for something a copy cannot give.
     /// </summary>
     internal static IReadOnlyList<string>? SpeculativeCopy(Mp3Request r, string source, string output) =>
-        !r.Encoding.IsDefault || r.AudioLanguage is not null ? null : CopyArgs(source, (r.AudioTrack ?? 1) - 1, output);
+        !r.Encoding.IsDefault || r.AudioLanguage is not null || r.Loudness is not null ? null : CopyArgs(source, (r.AudioTrack ?? 1) - 1, output);
 
     private static List<string> CopyArgs(string source, int typeIndex, string output) => Mp3Args(source, typeIndex, new[] { "-c:a", "copy" }, output);
 
@@ -42,14 +42,17 @@ public static class LocalPlans
         return args;
     }
 
-    internal static LocalPlan Mp3(Mp3Request r, MediaInfo info, string output)
+    /// <summary>One audio track to MP3; with <c>audioFilter</c> (a loudness gain) the audio is always encoded, never copied.</summary>
+    internal static LocalPlan Mp3(Mp3Request r, MediaInfo info, string output, string? audioFilter = null)
     {
         var audio = PickAudio(r, info);
-        var copy = audio.Codec == "mp3" && r.Encoding.IsDefault;
+        var copy = audio.Codec == "mp3" && r.Encoding.IsDefault && audioFilter is null;
         if (copy) return new LocalPlan(new[] { CopyArgs(info.Path, audio.TypeIndex, output) }, (int?)(audio.BitRate / 1000), true);
-        var codec = r.Encoding.EncodeKbps is int kbps
+        var codec = new List<string>();
+        if (audioFilter != null) codec.AddRange(new[] { "-af", audioFilter });
+        codec.AddRange(r.Encoding.EncodeKbps is int kbps
             ? new[] { "-c:a", "libmp3lame", "-b:a", kbps.ToString(CultureInfo.InvariantCulture) + "k" }
-            : new[] { "-c:a", "libmp3lame", "-q:a", r.Encoding.VbrQuality!.Value.ToString(CultureInfo.InvariantCulture) };
+            : new[] { "-c:a", "libmp3lame", "-q:a", r.Encoding.VbrQuality!.Value.ToString(CultureInfo.InvariantCulture) });
         return new LocalPlan(new[] { Mp3Args(info.Path, audio.TypeIndex, codec, output) }, r.Encoding.EncodeKbps, false);
     }
 

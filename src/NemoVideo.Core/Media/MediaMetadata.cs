@@ -19,6 +19,26 @@ public sealed class MediaChapter
     public TimeSpan? End { get; }
     public string? Title { get; }
 
+    /// <summary>"90" or "90.5" (seconds), "1:30", "01:02:03.250" or "1:02:03,25" → a time; a FormatException saying how to write it otherwise.</summary>
+    public static TimeSpan ParseTime(string text)
+    {
+        var t = (text ?? "").Trim().Replace(',', '.');
+        var parts = t.Split(':');
+        if (parts.Length is >= 1 and <= 3 && parts.All(p => p.Length > 0))
+        {
+            double total = 0;
+            var ok = true;
+            for (var i = 0; i < parts.Length && ok; i++)
+            {
+                ok = double.TryParse(parts[i], NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var v) && v >= 0
+                    && (i == parts.Length - 1 || parts[i].IndexOf('.') < 0) && (i == 0 || v < 60);
+                total = total * 60 + v;
+            }
+            if (ok) return TimeSpan.FromMilliseconds(Math.Round(total * 1000));
+        }
+        throw new FormatException($"'{text}' is not a time; write it as seconds (90), minutes:seconds (1:30) or hours:minutes:seconds (01:02:03.5).");
+    }
+
     public override string ToString() =>
         Start.ToString(Start.TotalHours >= 1 ? @"h\:mm\:ss" : @"m\:ss", CultureInfo.InvariantCulture) + (Title is null ? "" : " " + Title);
 }
@@ -42,6 +62,26 @@ public sealed class CoverPicture
     /// <summary>Read from the image's own header (JPEG SOF, PNG IHDR); null when it cannot be read.</summary>
     public int? Width { get; }
     public int? Height { get; }
+
+    /// <summary>The largest picture taken as a cover (podcast directories ask for about 3000x3000 JPEGs, well under this).</summary>
+    public const int MaxLength = 16 * 1024 * 1024;
+
+    /// <summary>A JPEG or PNG file as a front cover, known by its bytes (not its name); anything else is refused with why.</summary>
+    public static CoverPicture Load(string path)
+    {
+        var file = new FileInfo(path);
+        if (!file.Exists)
+            throw new Api.MediaInputException(Directory.Exists(path) ? Api.InputProblem.Folder : Api.InputProblem.Missing, path, $"The cover image '{path}' does not exist");
+        if (file.Length == 0) throw new Api.MediaInputException(Api.InputProblem.Empty, file.FullName, $"The cover image '{file.Name}' is empty (0 bytes)");
+        if (file.Length > MaxLength)
+            throw new Api.MediaInputException(Api.InputProblem.TooLarge, file.FullName, $"The cover image '{file.Name}' is {file.Length / 1048576} MB; a cover must be under {MaxLength / 1048576} MB (3000x3000 JPEG is about 1 MB)");
+        var data = File.ReadAllBytes(file.FullName);
+        var mime = data.Length > 3 && data[0] == 0xFF && data[1] == 0xD8 && data[2] == 0xFF ? "image/jpeg"
+            : data.Length > 8 && data[0] == 0x89 && data[1] == 'P' && data[2] == 'N' && data[3] == 'G' ? "image/png" : null;
+        return mime is null
+            ? throw new Api.MediaInputException(Api.InputProblem.UnsupportedType, file.FullName, $"The cover image '{file.Name}' is not a JPEG or PNG picture", "jpg png")
+            : new CoverPicture(mime, data);
+    }
 
     /// <summary>"image/jpeg 600x600, 48 KB".</summary>
     public override string ToString() =>

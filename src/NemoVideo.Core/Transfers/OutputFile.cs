@@ -72,6 +72,30 @@ public sealed class OutputFile : IDisposable
     /// <summary>Opens the temporary file for writing from the start.</summary>
     public FileStream OpenWrite(int bufferSize = 1) => new(TempPath, FileMode.Create, FileAccess.Write, FileShare.None, bufferSize, FileOptions.None);
 
+    /// <summary>
+    /// Rewrites the temporary file through <paramref name="transform"/> (from the bytes as they are to the new ones) into
+    /// a second temporary file beside it, which then takes the first one's place: a failure leaves the first as it was.
+    /// </summary>
+    public void Rewrite(Action<Stream, Stream> transform)
+    {
+        if (_committed) throw new InvalidOperationException("The output was committed already.");
+        var dir = Path.GetDirectoryName(TempPath)!;
+        var next = Path.Combine(dir, "." + Path.GetFileName(Target) + "." + Guid.NewGuid().ToString("N").Substring(0, 8) + ".partial");
+        try
+        {
+            using (var from = new FileStream(TempPath, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan))
+            using (var to = new FileStream(next, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16))
+                transform(from, to);
+            File.Delete(TempPath);
+            File.Move(next, TempPath);
+        }
+        finally
+        {
+            try { if (File.Exists(next)) File.Delete(next); }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException) { }
+        }
+    }
+
     /// <summary>Renames the temporary file over the target; from now on the file is the caller's.</summary>
     public FileInfo Commit()
     {

@@ -31,6 +31,35 @@ public sealed class ConvertToNemoMp3Command : MediaJobCommand
     [ValidateRange(0, 9)]
     public int Quality { get; set; }
 
+    /// <summary>Bring the audio to this integrated loudness in LUFS (-16 for podcasts, -23 for EBU R128 broadcast), measured on the finished MP3.</summary>
+    [Parameter]
+    [ValidateRange(-36.0, -6.0)]
+    public double Loudness { get; set; }
+
+    /// <summary>The true-peak ceiling in dBTP with -Loudness (default -1).</summary>
+    [Parameter]
+    [ValidateRange(-9.0, 0.0)]
+    public double TruePeak { get; set; } = -1;
+
+    /// <summary>Chapters to write instead of the source's: objects or hashtables with Start and Title (and optionally End); times as 90, 1:30 or 01:02:03.5.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public object[]? Chapter { get; set; }
+
+    /// <summary>A JPEG or PNG to write as the front cover, instead of the source's own picture.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? CoverImage { get; set; }
+
+    /// <summary>Tags to set over the source's: Title, Artist, Album, AlbumArtist, Year (or Date), Genre, Comment, Track, and any other name; an empty value removes one.</summary>
+    [Parameter]
+    [ValidateNotNull]
+    public System.Collections.Hashtable? Tag { get; set; }
+
+    private Media.CoverPicture? _cover;
+    private IReadOnlyList<Media.MediaChapter>? _chapters;
+    private Dictionary<string, string?> _tags = new(StringComparer.OrdinalIgnoreCase);
+
     /// <summary>The one choice the parameters make: -Quality, -Bitrate, or neither (then an MP3 source may be copied).</summary>
     private Mp3Encoding Encoding =>
         MyInvocation.BoundParameters.ContainsKey(nameof(Quality)) ? Mp3Encoding.Variable(Quality)
@@ -44,18 +73,55 @@ public sealed class ConvertToNemoMp3Command : MediaJobCommand
             ThrowTerminatingError(new ErrorRecord(new PSArgumentException("Give -AudioTrack or -AudioLanguage, not both."), "Nemo.TrackAndLanguage", ErrorCategory.InvalidArgument, null));
         if (MyInvocation.BoundParameters.ContainsKey(nameof(Quality)) && MyInvocation.BoundParameters.ContainsKey(nameof(Bitrate)))
             ThrowTerminatingError(new ErrorRecord(new PSArgumentException("Give -Bitrate (constant) or -Quality (variable), not both."), "Nemo.BitrateAndQuality", ErrorCategory.InvalidArgument, null));
+        if (MyInvocation.BoundParameters.ContainsKey(nameof(TruePeak)) && !MyInvocation.BoundParameters.ContainsKey(nameof(Loudness)))
+            ThrowTerminatingError(new ErrorRecord(new PSArgumentException("-TruePeak is the ceiling of a loudness target: give -Loudness too (for example -Loudness -16 -TruePeak -1.5)."), "Nemo.TruePeakWithoutLoudness", ErrorCategory.InvalidArgument, TruePeak));
+        // Everything the whole batch shares is read and checked once, before any file is touched or sent.
+        if (CoverImage != null)
+        {
+            try { _cover = Media.CoverPicture.Load(ToFileSystemPath(CoverImage)); }
+            catch (NemoVideo.Api.MediaInputException ex)
+            {
+                ThrowTerminatingError(new ErrorRecord(ex, "Nemo.BadCoverImage", ErrorCategory.InvalidArgument, CoverImage)
+                {
+                    ErrorDetails = new ErrorDetails(ex.Message + ".") { RecommendedAction = "Give -CoverImage a JPEG or PNG file (square, 1400x1400 to 3000x3000 is what podcast directories ask for)." },
+                });
+            }
+        }
+        if (Chapter != null)
+        {
+            try { _chapters = ChapterList.From(Chapter); }
+            catch (FormatException ex)
+            {
+                ThrowTerminatingError(new ErrorRecord(new PSArgumentException(ex.Message, ex), "Nemo.BadChapter", ErrorCategory.InvalidArgument, Chapter));
+            }
+        }
+        if (Tag != null) _tags = TagNames.From(Tag);
+        if (MyInvocation.BoundParameters.ContainsKey(nameof(Loudness)) && Engine != NemoEngine.Local && Local.FfmpegTools.TryLocate() is null)
+            ThrowTerminatingError(new ErrorRecord(new PSInvalidOperationException(
+                    "-Loudness is measured on the finished MP3 (and finished on this machine when the service misses it) with ffmpeg, which was not found; nothing was uploaded."),
+                "Nemo.FfmpegMissing", ErrorCategory.NotInstalled, null)
+            {
+                ErrorDetails = new ErrorDetails("-Loudness is measured on the finished MP3 (and finished on this machine when the service misses it) with ffmpeg, which was not found; nothing was uploaded.")
+                {
+                    RecommendedAction = Local.LocalEngineException.InstallAdvice + " Or leave -Loudness out.",
+                },
+            });
     }
 
     protected override string OutputExtension => ".mp3";
     protected override string SameNameSuffix => ".audio";
     protected override string Activity => "Converting to MP3";
 
-    protected override string Describe(string output) => $"Extract the audio at {Encoding} to '{output}'";
+    private LoudnessTarget? Target => MyInvocation.BoundParameters.ContainsKey(nameof(Loudness)) ? new LoudnessTarget(Loudness, TruePeak) : null;
+
+    protected override string Describe(string output) =>
+        $"Extract the audio at {Encoding}" + (Target is LoudnessTarget t ? $", at {t}," : "") + $" to '{output}'";
 
     protected override MediaJobRequest CreateRequest(string source, string output, bool overwrite, TimeSpan timeout) =>
         new Mp3Request(source, output, Encoding, AudioTrack > 0 ? AudioTrack : null)
         {
             Overwrite = overwrite, RenderTimeout = timeout, AudioLanguage = AudioLanguage,
+            Loudness = Target, Tags = _tags, Chapters = _chapters, Cover = _cover,
         };
 
     protected override void Describe(PSObject output, JobResult result)
@@ -64,5 +130,12 @@ public sealed class ConvertToNemoMp3Command : MediaJobCommand
         output.Properties.Add(new PSNoteProperty("RequestedBitrate", result.RequestedBitrateKbps));
         output.Properties.Add(new PSNoteProperty("Vbr", result.IsVbr));
         output.Properties.Add(new PSNoteProperty("StreamCopied", result.StreamCopied));
+        // Measured on the finished file: loudness (when asked), and what its tag carries.
+        output.Properties.Add(new PSNoteProperty("Loudness", result.Loudness));
+        output.Properties.Add(new PSNoteProperty("TruePeak", result.TruePeak));
+        var facts = result.Facts;
+        output.Properties.Add(new PSNoteProperty("Title", facts?.Tags.TryGetValue("title", out var title) == true ? title : null));
+        output.Properties.Add(new PSNoteProperty("Chapters", facts?.Chapters.ToArray() ?? Array.Empty<Media.MediaChapter>()));
+        output.Properties.Add(new PSNoteProperty("Cover", facts?.Cover is Media.CoverPicture c ? c.ToString() : null));
     }
 }

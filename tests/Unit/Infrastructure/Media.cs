@@ -63,6 +63,57 @@ public static class Media
             "-t", "15", "-c:v", "rawvideo", "-pix_fmt", "yuv420p", "-c:a", "pcm_s16le", path,
         });
 
+    /// <summary>A 300x300 JPEG (or PNG) picture, for covers.</summary>
+    public static Task<string> PictureAsync(string extension = ".jpg", int size = 300) =>
+        MakeAsync($"picture-{size}{extension}", path => new List<string> { "-f", "lavfi", "-i", $"testsrc2=size={size}x{size}", "-frames:v", "1", path });
+
+    /// <summary>The chapters every podcast source carries: 0–4 s, 4–8.5 s, 8.5 s to the end (12 s).</summary>
+    public static readonly (double Start, double End, string Title)[] PodcastChapters = { (0, 4, "Intro — Ünïcødé"), (4, 8.5, "The interview"), (8.5, 12, "Outro") };
+
+    /// <summary>
+    /// A 12-second recording as a podcaster has it: chapters, title/artist/date/comment tags and a cover (an attachment in
+    /// Matroska, an attached picture in MP4). Quiet: speech-like bursts around −31 LUFS with clicks near −4 dBFS (a plain
+    /// gain to −16 would clip them, so it needs limiting); loud: a dense tone mix around −10 LUFS peaking near 0 dBFS.
+    /// </summary>
+    public static async Task<string> PodcastSourceAsync(string extension = ".mkv", bool loud = false)
+    {
+        var cover = await PictureAsync();
+        var meta = Path.Combine(Folder, "podcast-chapters-v1.txt");
+        if (!File.Exists(meta))
+        {
+            var text = new System.Text.StringBuilder(";FFMETADATA1\ntitle=Episode 42: Loudness\nartist=The Nemo Cast\ndate=2026-11-30\ncomment=Recorded on a call\n");
+            foreach (var (start, end, title) in PodcastChapters)
+                text.Append(CultureInfo.InvariantCulture, $"[CHAPTER]\nTIMEBASE=1/1000\nSTART={start * 1000:0}\nEND={end * 1000:0}\ntitle={title}\n");
+            var temp = meta + "." + Guid.NewGuid().ToString("N")[..8];
+            await File.WriteAllTextAsync(temp, text.ToString());
+            File.Move(temp, meta, overwrite: true);
+        }
+        var audio = loud
+            ? "aevalsrc='0.55*sin(2*PI*220*t)+0.3*sin(2*PI*331*t)*(0.7+0.3*sin(2*PI*0.5*t))+0.12*sin(2*PI*1250*t)':s=44100:d=12"
+            : "aevalsrc='0.05*sin(2*PI*220*t)*(0.5+0.5*sin(2*PI*0.7*t))*gt(sin(2*PI*1.3*t)\\,-0.2)+0.004*random(0)+0.6*lt(mod(t\\,5)\\,0.01)*sin(2*PI*1000*t)':s=44100:d=12";
+        return await MakeAsync($"podcast-{(loud ? "loud" : "quiet")}-v1{extension}", path =>
+        {
+            var args = new List<string> { "-f", "lavfi", "-i", "testsrc2=size=320x240:rate=15", "-f", "lavfi", "-i", audio, "-i", meta };
+            if (extension == ".mp4") args.AddRange(new[] { "-i", cover });
+            args.AddRange(new[] { "-t", "12", "-map", "0:v", "-map", "1:a" });
+            if (extension == ".mp4") args.AddRange(new[] { "-map", "3:v", "-c:v:1", "mjpeg", "-disposition:v:1", "attached_pic" });
+            args.AddRange(new[] { "-map_metadata", "2", "-map_chapters", "2", "-c:v:0", "libx264", "-preset", "ultrafast", "-c:a", "aac", "-b:a", "160k" });
+            if (extension == ".mkv") args.AddRange(new[] { "-attach", cover, "-metadata:s:t", "mimetype=image/jpeg", "-metadata:s:t", "filename=cover.jpg" });
+            args.Add(path);
+            return args;
+        });
+    }
+
+    /// <summary>Loudness as ffmpeg's ebur128 measures it, independent of the module's own meter.</summary>
+    public static async Task<(double Integrated, double TruePeak)> LoudnessAsync(string path)
+    {
+        var (code, _, err) = await RunAsync("ffmpeg", new[] { "-hide_banner", "-nostats", "-i", path, "-map", "0:a:0", "-af", "ebur128=peak=true:framelog=verbose", "-f", "null", "-" });
+        if (code != 0) throw new InvalidOperationException("ffmpeg could not measure loudness: " + err);
+        var i = System.Text.RegularExpressions.Regex.Match(err, @"Integrated loudness:\s*I:\s*(-?[\d.]+) LUFS");
+        var tp = System.Text.RegularExpressions.Regex.Match(err, @"True peak:\s*Peak:\s*(-?[\d.]+) dBFS");
+        return (double.Parse(i.Groups[1].Value, CultureInfo.InvariantCulture), double.Parse(tp.Groups[1].Value, CultureInfo.InvariantCulture));
+    }
+
     /// <summary>A video with no audio at all.</summary>
     public static Task<string> SilentClipAsync() =>
         MakeAsync("silent.mp4", path => new List<string> { "-f", "lavfi", "-i", "testsrc2=size=320x240:rate=15", "-t", "2", "-c:v", "libx264", "-preset", "ultrafast", path });

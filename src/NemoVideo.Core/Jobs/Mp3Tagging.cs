@@ -1,0 +1,41 @@
+using NemoVideo.Media;
+using NemoVideo.Transfers;
+
+namespace NemoVideo.Jobs;
+
+/// <summary>
+/// What an MP3's ID3v2 tag must say once made, on either engine: the source's tags, chapters and cover carried over,
+/// the request's own set over them; written by <see cref="Id3v2Writer"/> through the output's temporary file, the
+/// audio frames untouched.
+/// </summary>
+public static class Mp3Tagging
+{
+    /// <summary>The source's tags worth carrying into an MP3 (not the container's own: major_brand, encoder, creation_time…).</summary>
+    public static readonly IReadOnlyCollection<string> CarriedTags = new[]
+    {
+        "title", "artist", "album", "album_artist", "date", "genre", "comment", "track", "disc", "composer", "publisher", "copyright", "language", "description",
+    };
+
+    /// <summary>
+    /// The changes for an MP3 made from a source of <paramref name="source"/> facts, or null when there is nothing to write.
+    /// <paramref name="sourceTagsCarried"/>: the MP3 already has the source's tags and chapters (ffmpeg carried them).
+    /// </summary>
+    public static Id3Changes? ChangesFor(Mp3Request request, MediaFacts source, bool sourceTagsCarried)
+    {
+        var changes = new Id3Changes();
+        if (!sourceTagsCarried)
+            foreach (var tag in source.Tags)
+                if (CarriedTags.Contains(tag.Key, StringComparer.OrdinalIgnoreCase) && !string.IsNullOrWhiteSpace(tag.Value)) changes.Tags[tag.Key] = tag.Value;
+        foreach (var tag in request.Tags) changes.Tags[tag.Key] = string.IsNullOrWhiteSpace(tag.Value) ? null : tag.Value;
+        changes.Chapters = request.Chapters ?? (!sourceTagsCarried && source.Chapters.Count > 0 ? source.Chapters : null);
+        changes.Cover = request.Cover ?? source.Cover;
+        return changes.Tags.Count == 0 && changes.Chapters is null && changes.Cover is null ? null : changes;
+    }
+
+    /// <summary>Writes the changes onto the MP3 in the output's temporary file and says what the file is now.</summary>
+    public static MediaFacts Apply(OutputFile output, Id3Changes changes, CancellationToken ct)
+    {
+        output.Rewrite((from, to) => Id3v2Writer.Write(from, to, changes, ct));
+        return MediaInspector.Inspect(output.TempPath);
+    }
+}

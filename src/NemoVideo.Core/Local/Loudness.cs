@@ -1,0 +1,104 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using NemoVideo.Jobs;
+
+namespace NemoVideo.Local;
+
+/// <summary>What ffmpeg's ebur128 filter measured (EBU R128 / ITU-R BS.1770): integrated loudness, true peak, range.</summary>
+public sealed class LoudnessReading
+{
+    public LoudnessReading(double integrated, double truePeak, double range, double threshold)
+    {
+        Integrated = integrated;
+        TruePeak = truePeak;
+        Range = range;
+        Threshold = threshold;
+    }
+
+    /// <summary>Integrated loudness in LUFS (−70 for silence).</summary>
+    public double Integrated { get; }
+    /// <summary>The true peak in dBTP (4× oversampled).</summary>
+    public double TruePeak { get; }
+    /// <summary>Loudness range in LU.</summary>
+    public double Range { get; }
+    /// <summary>The gating threshold of the integrated measurement, in LUFS.</summary>
+    public double Threshold { get; }
+
+    /// <summary>Nothing above the absolute gate: there is nothing to bring up to a target.</summary>
+    public bool IsSilent => Integrated <= -69.5;
+
+    public override string ToString() => string.Format(CultureInfo.InvariantCulture, "{0:0.0} LUFS, true peak {1:0.0} dBTP", Integrated, TruePeak);
+}
+
+/// <summary>
+/// Measures loudness with ffmpeg's ebur128 filter (decode only, no output file) and plans how to reach a target:
+/// one linear gain when the true peak leaves room for it (nothing is compressed, so music is not pumped), else
+/// loudnorm with the measured figures, which limits only where the peaks need it.
+/// </summary>
+public static class LoudnessMeter
+{
+    /// <summary>The true-peak headroom kept below the ceiling when planning: MP3 encoding adds a few tenths of a dB of inter-sample peak.</summary>
+    public const double EncoderHeadroom = 0.6;
+
+    private static readonly Regex Summary = new(
+        @"Integrated loudness:\s*I:\s*(?<i>-?[\d.]+|-inf) LUFS\s*Threshold:\s*(?<t>-?[\d.]+|-inf) LUFS\s*Loudness range:\s*LRA:\s*(?<lra>-?[\d.]+) LU.*?True peak:\s*Peak:\s*(?<tp>-?[\d.]+|-inf) dBFS",
+        RegexOptions.Singleline | RegexOptions.CultureInvariant);
+
+    /// <summary>The ffmpeg arguments that measure audio track <paramref name="audioTypeIndex"/> of <paramref name="path"/>.</summary>
+    public static IReadOnlyList<string> MeasureArgs(string path, int audioTypeIndex = 0) => new[]
+    {
+        // The summary is logged at "info"; framelog=verbose keeps the ten lines a second out of it.
+        "-hide_banner", "-nostdin", "-nostats", "-loglevel", "info", "-progress", "pipe:1", "-i", path,
+        "-map", "0:a:" + audioTypeIndex.ToString(CultureInfo.InvariantCulture), "-vn", "-sn", "-dn",
+        "-af", "ebur128=peak=true:framelog=verbose", "-f", "null", "-",
+    };
+
+    /// <summary>Measures the file; <paramref name="progress"/> gets the share done (0..1) when the duration is known.</summary>
+    public static async Task<LoudnessReading> MeasureAsync(FfmpegTools tools, string path, int audioTypeIndex, TimeSpan? duration,
+        Action<double>? progress, CancellationToken ct)
+    {
+        var run = await FfmpegTools.RunAsync(tools.Ffmpeg, MeasureArgs(path, audioTypeIndex), line =>
+        {
+            if (progress != null && FfmpegProgress.TryRead(line, duration, out var share)) progress(share);
+        }, ct).ConfigureAwait(false);
+        if (run.ExitCode != 0 || Parse(run.Stderr) is not LoudnessReading reading)
+            throw new LocalEngineException(LocalErrorKind.ConversionFailed, $"ffmpeg could not measure the loudness of '{Path.GetFileName(path)}' (exit code {run.ExitCode})",
+                "Check that the file plays; see ffmpeg's message below.", MediaProbe.LastLines(run.Stderr));
+        return reading;
+    }
+
+    /// <summary>The ebur128 summary in ffmpeg's log, or null.</summary>
+    public static LoudnessReading? Parse(string log)
+    {
+        var m = Summary.Match(log);
+        if (!m.Success) return null;
+        static double D(string s) => s == "-inf" ? -70 : double.Parse(s, NumberStyles.Float, CultureInfo.InvariantCulture);
+        return new LoudnessReading(D(m.Groups["i"].Value), m.Groups["tp"].Value == "-inf" ? -120 : D(m.Groups["tp"].Value), D(m.Groups["lra"].Value), D(m.Groups["t"].Value));
+    }
+
+    /// <summary>
+    /// The audio filter that takes audio measured as <paramref name="source"/> to <paramref name="target"/>, with
+    /// <paramref name="correction"/> LU added (a second try after the encode came out a little off).
+    /// </summary>
+    public static string FilterFor(LoudnessTarget target, LoudnessReading source, int sampleRate, double correction = 0)
+    {
+        var gain = target.Integrated - source.Integrated + correction;
+        var ceiling = target.TruePeak - EncoderHeadroom;
+        if (source.TruePeak + gain <= ceiling) return string.Format(CultureInfo.InvariantCulture, "volume={0:0.00}dB", gain);
+        // Not enough headroom for a plain gain: loudnorm, told what was measured, limits the peaks; it works at 192 kHz, so resample back.
+        var lra = Math.Max(7, Math.Min(20, Math.Ceiling(source.Range + 1)));
+        return string.Format(CultureInfo.InvariantCulture,
+            "loudnorm=I={0:0.0}:TP={1:0.0}:LRA={2:0}:measured_I={3:0.00}:measured_TP={4:0.00}:measured_LRA={5:0.00}:measured_thresh={6:0.00}:offset={7:0.00}:linear=true,aresample={8}",
+            target.Integrated + correction, ceiling, lra, source.Integrated, source.TruePeak, source.Range, source.Threshold, 0.0, sampleRate);
+    }
+
+    /// <summary>Why <paramref name="measured"/> does not meet <paramref name="target"/>, or null when it does.</summary>
+    public static string? Miss(LoudnessTarget target, LoudnessReading measured)
+    {
+        if (Math.Abs(measured.Integrated - target.Integrated) > LoudnessTarget.Tolerance)
+            return string.Format(CultureInfo.InvariantCulture, "it measures {0:0.0} LUFS, not {1:0.#} LUFS (±{2} LU)", measured.Integrated, target.Integrated, LoudnessTarget.Tolerance);
+        if (measured.TruePeak > target.TruePeak + 0.05)
+            return string.Format(CultureInfo.InvariantCulture, "its true peak is {0:0.0} dBTP, above the {1:0.#} dBTP asked", measured.TruePeak, target.TruePeak);
+        return null;
+    }
+}

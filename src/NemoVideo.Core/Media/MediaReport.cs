@@ -1,0 +1,83 @@
+using System.Globalization;
+
+namespace NemoVideo.Media;
+
+/// <summary>
+/// What a media file is, for people: the managed inspector's facts (read from the bytes, no ffprobe) as flat,
+/// filterable properties — container, codecs, length, bitrate and mode, tags, chapters, cover — and, when measured,
+/// its loudness. Carries data only (no picture bytes, no streams), so it formats and serialises cleanly.
+/// </summary>
+public sealed class MediaReport
+{
+    public string FullName { get; init; } = "";
+    public string Name => Path.GetFileName(FullName);
+    /// <summary>MP3, MP4, MOV, Matroska, WebM, WAV, or Unknown / NotMedia.</summary>
+    public string Container { get; init; } = "";
+    public string? VideoCodec { get; init; }
+    public string? AudioCodec { get; init; }
+    public TimeSpan? Duration { get; init; }
+    /// <summary>kbps: the audio's for an audio file (the frames without tags, for an MP3), the whole file's over its length for a video.</summary>
+    public int? Bitrate { get; init; }
+    /// <summary>CBR or VBR, for an MP3.</summary>
+    public string? BitrateMode { get; init; }
+    public int? AudioBitrate { get; init; }
+    public int? VideoBitrate { get; init; }
+    public int? SampleRate { get; init; }
+    public int? Channels { get; init; }
+    public int? Width { get; init; }
+    public int? Height { get; init; }
+    /// <summary>The file's size in bytes.</summary>
+    public long Length { get; init; }
+    public string? Title { get; init; }
+    public string? Artist { get; init; }
+    public string? Album { get; init; }
+    /// <summary>Every tag, under ffprobe's names.</summary>
+    public IReadOnlyDictionary<string, string> Tags { get; init; } = new Dictionary<string, string>();
+    public MediaChapter[] Chapters { get; init; } = Array.Empty<MediaChapter>();
+    /// <summary>The cover picture, described ("image/jpeg 3000x3000, 812 KB"); null when there is none.</summary>
+    public string? Cover { get; init; }
+    /// <summary>ID3v2.3, ID3v2.4, MP4, Matroska; null without tags.</summary>
+    public string? TagFormat { get; init; }
+    /// <summary>Cut short (a download or copy that did not finish).</summary>
+    public bool Truncated { get; init; }
+    /// <summary>The integrated loudness in LUFS (with -Loudness; ffmpeg's ebur128).</summary>
+    public double? Loudness { get; init; }
+    /// <summary>The true peak in dBTP (with -Loudness).</summary>
+    public double? TruePeak { get; init; }
+    /// <summary>The loudness range in LU (with -Loudness).</summary>
+    public double? LoudnessRange { get; init; }
+    /// <summary>One line: "an MP3 (192 kbps CBR, 44.1 kHz stereo, 60.0 s)".</summary>
+    public string Description { get; init; } = "";
+
+    /// <summary>The report of the file at <paramref name="path"/>, from its bytes.</summary>
+    public static MediaReport Of(string path, Local.LoudnessReading? loudness = null)
+    {
+        var facts = MediaInspector.Inspect(path);
+        string? Tag(string name) => facts.Tags.TryGetValue(name, out var v) ? v : null;
+        var audioOnly = facts.HasAudio && !facts.HasVideo;
+        return new MediaReport
+        {
+            FullName = Path.GetFullPath(path), Container = ContainerName(facts), VideoCodec = facts.VideoCodec, AudioCodec = facts.AudioCodec,
+            Duration = facts.Duration, AudioBitrate = facts.AudioBitrateKbps, VideoBitrate = facts.VideoBitrateKbps,
+            Bitrate = audioOnly && facts.AudioBitrateKbps is int a ? a
+                : facts.Duration is TimeSpan d && d.TotalSeconds > 0 ? (int)Math.Round(facts.Length * 8 / d.TotalSeconds / 1000) : null,
+            BitrateMode = facts.Container == MediaContainer.Mp3 ? (facts.IsVbr == true ? "VBR" : "CBR") : null,
+            SampleRate = facts.SampleRate, Channels = facts.Channels, Width = facts.Width, Height = facts.Height, Length = facts.Length,
+            Title = Tag("title"), Artist = Tag("artist"), Album = Tag("album"), Tags = facts.Tags, Chapters = facts.Chapters.ToArray(),
+            Cover = facts.Cover?.ToString(), TagFormat = facts.TagFormat, Truncated = facts.Truncated,
+            Loudness = loudness?.Integrated, TruePeak = loudness?.TruePeak, LoudnessRange = loudness?.Range, Description = facts.Describe(),
+        };
+    }
+
+    private static string ContainerName(MediaFacts f) => f.Container switch
+    {
+        MediaContainer.Mp3 => f.AudioCodec == "mp2" ? "MP2" : "MP3",
+        MediaContainer.Mp4 => f.Brand?.Trim() == "qt" ? "MOV" : "MP4",
+        MediaContainer.Matroska => f.Brand == "webm" ? "WebM" : "Matroska",
+        MediaContainer.Wave => "WAV",
+        MediaContainer.Other => "NotMedia",
+        _ => "Unknown",
+    };
+
+    public override string ToString() => Name + ": " + Description;
+}

@@ -1,0 +1,111 @@
+using System.Management.Automation;
+using TestMedia = NemoVideo.Tests.Media;
+
+namespace NemoVideo.PowerShell.Tests;
+
+/// <summary>ConvertTo-NemoMp3's podcast parameters and Get-NemoMediaInfo through real pipelines, as a podcaster types them.</summary>
+public class PodcastCmdletTests
+{
+    private static async Task<(string Dir, string Cover)> FolderAsync()
+    {
+        var dir = Directory.CreateDirectory(Path.Combine(Path.GetTempPath(), "nemo-podcast-" + Guid.NewGuid().ToString("N")[..8])).FullName;
+        File.Copy(await TestMedia.PodcastSourceAsync(".mkv"), Path.Combine(dir, "episode 1.mkv"));
+        File.Copy(await TestMedia.PodcastSourceAsync(".mp4", loud: true), Path.Combine(dir, "episode 2.mp4"));
+        var cover = Path.Combine(dir, "show.png");
+        File.Copy(await TestMedia.PictureAsync(".png", 200), cover);
+        File.WriteAllText(Path.Combine(dir, "chapters.csv"), "Start,Title\n0:00,Welcome\n0:05,Main topic\n");
+        return (dir, cover);
+    }
+
+    [Fact]
+    public async Task A_batch_of_episodes_comes_out_at_the_asked_loudness_with_chapters_cover_and_tags_and_MediaInfo_says_the_same()
+    {
+        var (dir, _) = await FolderAsync();
+        try
+        {
+            using var shell = new Shell();
+            var results = shell.Run("""
+                Set-Location -LiteralPath $dir
+                Get-ChildItem *.mkv, *.mp4 | ConvertTo-NemoMp3 -Engine Local -Bitrate 128 -Loudness -16 -CoverImage .\show.png -Chapter (Import-Csv .\chapters.csv) -Tag @{ Artist = 'Nemo FM'; Year = 2026; Album = 'Season 1' }
+                """, new Dictionary<string, object?> { ["dir"] = dir });
+            Assert.Empty(shell.Errors);
+            Assert.Equal(2, results.Count);
+            foreach (var r in results)
+            {
+                var (lufs, peak) = await TestMedia.LoudnessAsync(((FileInfo)r.BaseObject).FullName);
+                Assert.InRange(lufs, -16.5, -15.5);
+                Assert.True(peak <= -0.95, $"true peak {peak}");
+                Assert.InRange((double)r.Properties["Loudness"].Value, lufs - 0.15, lufs + 0.15);
+                Assert.Equal(128, r.Properties["Bitrate"].Value);
+                Assert.Equal("Episode 42: Loudness", r.Properties["Title"].Value); // the source's own title, kept
+                Assert.Equal(new[] { "Welcome", "Main topic" }, ((NemoVideo.Media.MediaChapter[])r.Properties["Chapters"].Value).Select(c => c.Title));
+                Assert.StartsWith("image/png 200x200", (string)r.Properties["Cover"].Value);
+            }
+
+            var info = shell.Run("Set-Location -LiteralPath $dir; Get-ChildItem *.mp3 | Get-NemoMediaInfo -Loudness | Sort-Object Name", new Dictionary<string, object?> { ["dir"] = dir });
+            Assert.Empty(shell.Errors);
+            Assert.Equal(2, info.Count);
+            foreach (var i in info)
+            {
+                var report = Assert.IsType<NemoVideo.Media.MediaReport>(i.BaseObject);
+                Assert.Equal(("MP3", "CBR", 128, "Nemo FM", "Season 1"), (report.Container, report.BitrateMode, report.Bitrate, report.Artist, report.Album));
+                Assert.Equal("2026", report.Tags["date"]);
+                Assert.Equal(new[] { "Welcome", "Main topic" }, report.Chapters.Select(c => c.Title));
+                Assert.Equal(TimeSpan.FromSeconds(5), report.Chapters[1].Start);
+                Assert.StartsWith("image/png 200x200", report.Cover);
+                Assert.Equal("ID3v2.3", report.TagFormat);
+                Assert.InRange(report.Loudness!.Value, -16.5, -15.5);
+                Assert.True(report.TruePeak <= -0.95);
+            }
+            // Pipeline-first: filter on the figures, format as a table.
+            var low = shell.Run("Set-Location -LiteralPath $dir; Get-ChildItem *.mp3 | Get-NemoMediaInfo | Where-Object Bitrate -lt 192", new Dictionary<string, object?> { ["dir"] = dir });
+            Assert.Equal(2, low.Count);
+            var table = string.Join("\n", shell.Run("Set-Location -LiteralPath $dir; Get-ChildItem *.mp3 | Get-NemoMediaInfo | Out-String -Width 200", new Dictionary<string, object?> { ["dir"] = dir }));
+            Assert.Contains("Container", table);
+            Assert.Contains("128 kbps CBR", table);
+        }
+        finally { Directory.Delete(dir, true); }
+    }
+
+    [Theory]
+    [InlineData("-CoverImage .\\chapters.csv", "Nemo.BadCoverImage", "not a JPEG or PNG")]
+    [InlineData("-CoverImage .\\missing.jpg", "Nemo.BadCoverImage", "does not exist")]
+    [InlineData("-Chapter @{ Title = 'No start' }", "Nemo.BadChapter", "has no Start")]
+    [InlineData("-Chapter @{ Start = '1:75'; Title = 'Bad' }", "Nemo.BadChapter", "minutes:seconds")]
+    [InlineData("-TruePeak -2", "Nemo.TruePeakWithoutLoudness", "give -Loudness too")]
+    public async Task Bad_podcast_parameters_stop_the_batch_before_any_file_is_touched(string parameters, string errorId, string says)
+    {
+        var (dir, _) = await FolderAsync();
+        try
+        {
+            using var shell = new Shell();
+            var ex = Assert.ThrowsAny<RuntimeException>(() => shell.Run($"Set-Location -LiteralPath $dir; Get-ChildItem *.mkv | ConvertTo-NemoMp3 -Engine Local {parameters}", new Dictionary<string, object?> { ["dir"] = dir }));
+            Assert.Equal(errorId, ex.ErrorRecord.FullyQualifiedErrorId.Split(',')[0]);
+            Assert.Contains(says, ex.Message);
+            Assert.Empty(Directory.GetFiles(dir, "*.mp3"));
+        }
+        finally { Directory.Delete(dir, true); }
+    }
+
+    [Fact]
+    public async Task MediaInfo_tells_what_a_file_is_from_its_bytes_and_reports_a_missing_one_without_stopping()
+    {
+        var (dir, _) = await FolderAsync();
+        try
+        {
+            File.WriteAllText(Path.Combine(dir, "notes.mp3"), "not audio at all");
+            using var shell = new Shell();
+            var output = shell.Run("Set-Location -LiteralPath $dir; Get-NemoMediaInfo -Path .\\notes.mp3, .\\gone.mp4, '.\\episode 1.mkv'", new Dictionary<string, object?> { ["dir"] = dir });
+            var reports = output.Select(o => (NemoVideo.Media.MediaReport)o.BaseObject).ToList();
+            Assert.Equal(new[] { "NotMedia", "Matroska" }, reports.Select(r => r.Container));
+            Assert.Contains(shell.Errors, e => e.FullyQualifiedErrorId.StartsWith("Nemo.PathNotFound", StringComparison.Ordinal));
+            var mkv = reports[1];
+            Assert.Equal(("h264", "aac"), (mkv.VideoCodec, mkv.AudioCodec));
+            Assert.InRange(mkv.Duration!.Value.TotalSeconds, 11.9, 12.1);
+            Assert.Equal("Episode 42: Loudness", mkv.Title);
+            Assert.Equal(TestMedia.PodcastChapters.Select(c => c.Title), mkv.Chapters.Select(c => c.Title));
+            Assert.StartsWith("image/jpeg 300x300", mkv.Cover);
+        }
+        finally { Directory.Delete(dir, true); }
+    }
+}

@@ -1,0 +1,203 @@
+using System.Globalization;
+using System.Text.Json;
+using NemoVideo.Emulator;
+using NemoVideo.Jobs;
+using NemoVideo.Local;
+using NemoVideo.Media;
+using NemoVideo.Tests.Api;
+using NemoVideo.Tests.Infrastructure;
+
+namespace NemoVideo.Tests.Podcast;
+
+/// <summary>
+/// Podcast-ready MP3s on both engines, checked from the file with ffmpeg and ffprobe (never from the request): loudness
+/// within ±0.5 LU with the true peak under its ceiling, the source's chapters with their titles, its tags and its cover.
+/// </summary>
+public class PodcastMp3Tests : IDisposable
+{
+    private readonly TestEnvironment _env = new();
+    public void Dispose() => _env.Dispose();
+
+    /// <summary>What ffprobe reads of an MP3: tags, chapters (start, end, title), the cover stream, the audio's bitrate.</summary>
+    private static async Task<(Dictionary<string, string> Tags, List<(double Start, double End, string Title)> Chapters, (string Codec, int Width, int Height)? Cover, long Bitrate)> ProbeAsync(string path)
+    {
+        var (code, json, err) = await Media.RunAsync("ffprobe", new[] { "-v", "error", "-show_format", "-show_streams", "-show_chapters", "-of", "json", path });
+        Assert.True(code == 0, err);
+        var root = JsonDocument.Parse(json).RootElement;
+        var tags = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        if (root.GetProperty("format").TryGetProperty("tags", out var t)) foreach (var p in t.EnumerateObject()) tags[p.Name] = p.Value.GetString()!;
+        var chapters = root.GetProperty("chapters").EnumerateArray().Select(c => (
+            double.Parse(c.GetProperty("start_time").GetString()!, CultureInfo.InvariantCulture),
+            double.Parse(c.GetProperty("end_time").GetString()!, CultureInfo.InvariantCulture),
+            c.TryGetProperty("tags", out var ct) && ct.TryGetProperty("title", out var title) ? title.GetString()! : "")).ToList();
+        var streams = root.GetProperty("streams").EnumerateArray().ToList();
+        var audio = streams.Single(s => s.GetProperty("codec_type").GetString() == "audio");
+        Assert.Equal("mp3", audio.GetProperty("codec_name").GetString());
+        var pic = streams.Where(s => s.GetProperty("codec_type").GetString() == "video").Select(s => ((string, int, int)?)(s.GetProperty("codec_name").GetString()!, s.GetProperty("width").GetInt32(), s.GetProperty("height").GetInt32())).FirstOrDefault();
+        return (tags, chapters, pic, long.Parse(audio.GetProperty("bit_rate").GetString()!, CultureInfo.InvariantCulture));
+    }
+
+    private static async Task AssertPodcastReadyAsync(JobResult result, double lufs, double truePeak, int kbps)
+    {
+        var path = result.Output.FullName;
+        var (measured, peak) = await Media.LoudnessAsync(path);
+        Assert.InRange(measured, lufs - 0.5, lufs + 0.5);
+        Assert.True(peak <= truePeak + 0.05, $"true peak {peak} dBTP over the {truePeak} asked");
+        // The result reports what the file measures, not what was asked.
+        Assert.InRange(result.Loudness!.Value, measured - 0.15, measured + 0.15);
+        Assert.InRange(result.TruePeak!.Value, peak - 0.15, peak + 0.15);
+
+        var (tags, chapters, cover, bitrate) = await ProbeAsync(path);
+        Assert.InRange(bitrate, kbps * 980, kbps * 1020);
+        Assert.Equal("Episode 42: Loudness", tags["title"]);
+        Assert.Equal("The Nemo Cast", tags["artist"]);
+        Assert.Equal(Media.PodcastChapters.Select(c => c.Title), chapters.Select(c => c.Title));
+        Assert.Equal(Media.PodcastChapters.Select(c => c.Start), chapters.Select(c => Math.Round(c.Start, 2)));
+        Assert.Equal(Media.PodcastChapters.Take(2).Select(c => c.End), chapters.Take(2).Select(c => Math.Round(c.End, 2)));
+        Assert.Equal(("mjpeg", 300, 300), cover!.Value);
+
+        // The module's own reading of the file says the same.
+        var facts = MediaInspector.Inspect(path);
+        Assert.Equal("ID3v2.3", facts.TagFormat);
+        Assert.Equal("Episode 42: Loudness", facts.Tags["title"]);
+        Assert.Equal(Media.PodcastChapters.Select(c => c.Title), facts.Chapters.Select(c => c.Title));
+        Assert.Equal((300, 300), (facts.Cover!.Width, facts.Cover.Height));
+        Assert.Equal(facts.Chapters.Count, result.Facts!.Chapters.Count);
+    }
+
+    [Theory]
+    [InlineData(".mkv", false)] // quiet with loud clicks: needs limiting
+    [InlineData(".mp4", true)]  // loud: a plain gain down
+    public async Task The_local_engine_makes_a_podcast_ready_MP3_measured_from_the_file(string container, bool loud)
+    {
+        var source = await Media.PodcastSourceAsync(container, loud);
+        var before = await Media.LoudnessAsync(source);
+        Assert.True(loud ? before.Integrated > -12 : before.Integrated < -28, $"the fixture measures {before.Integrated} LUFS");
+        var progress = new List<JobProgress>();
+        var request = new Mp3Request(source, _env.PathIn("episode.mp3"), 128) { Loudness = new LoudnessTarget(-16, -1) };
+        var result = await new LocalJob(FfmpegTools.Locate()).RunAsync(request, new SyncProgress<JobProgress>(progress.Add));
+        await AssertPodcastReadyAsync(result, -16, -1, 128);
+        Assert.Contains(progress, p => p.Status.StartsWith("Measuring the loudness", StringComparison.Ordinal));
+        Assert.Equal(new[] { "episode.mp3" }, Directory.GetFiles(_env.WorkDirectory).Select(Path.GetFileName)); // nothing temporary left
+    }
+
+    [Fact]
+    public async Task EBU_R128_broadcast_level_and_a_lower_ceiling_are_met_too()
+    {
+        var source = await Media.PodcastSourceAsync(".mkv", loud: true);
+        var request = new Mp3Request(source, _env.PathIn("broadcast.mp3"), 192) { Loudness = new LoudnessTarget(-23, -2) };
+        var result = await new LocalJob(FfmpegTools.Locate()).RunAsync(request);
+        await AssertPodcastReadyAsync(result, -23, -2, 192);
+    }
+
+    [Fact]
+    public async Task The_requests_tags_chapters_and_cover_replace_the_sources()
+    {
+        var source = await Media.PodcastSourceAsync(".mkv");
+        var png = await Media.PictureAsync(".png", 200);
+        var request = new Mp3Request(source, _env.PathIn("custom.mp3"), 128)
+        {
+            Tags = new Dictionary<string, string?> { ["title"] = "Bonus — 日本語", ["album"] = "Season 3", ["comment"] = null },
+            Chapters = new[] { new MediaChapter(TimeSpan.Zero, null, "Cold open"), new MediaChapter(TimeSpan.FromSeconds(6), null, "Q&A") },
+            Cover = CoverPicture.Load(png),
+        };
+        var result = await new LocalJob(FfmpegTools.Locate()).RunAsync(request);
+        var (tags, chapters, cover, _) = await ProbeAsync(result.Output.FullName);
+        Assert.Equal("Bonus — 日本語", tags["title"]);
+        Assert.Equal("Season 3", tags["album"]);
+        Assert.Equal("The Nemo Cast", tags["artist"]); // the source's, kept
+        Assert.False(tags.ContainsKey("comment"));
+        Assert.Equal(new[] { "Cold open", "Q&A" }, chapters.Select(c => c.Title));
+        Assert.Equal(6.0, Math.Round(chapters[0].End, 2)); // ends where the next starts
+        Assert.InRange(chapters[1].End, 11.8, 12.3);      // the last at the end of the audio
+        Assert.Equal(("png", 200, 200), cover!.Value);
+        Assert.Null(result.Loudness); // not asked, not measured
+    }
+
+    [Fact]
+    public async Task The_cloud_engine_gives_the_same_file_tags_written_here_and_loudness_measured_on_the_render()
+    {
+        await using var emu = await Emulators.StartAsync(o => o.AnonymousCredits = 10_000);
+        using var client = _env.Client(emu);
+        var source = _env.PathIn("call.mkv");
+        File.Copy(await Media.PodcastSourceAsync(".mkv", loud: true), source);
+        var request = new Mp3Request(source, _env.PathIn("call.mp3"), 128) { Loudness = new LoudnessTarget(-16, -1) };
+        var result = await FastJobs.Cloud(client, ffmpeg: true).RunAsync(request);
+        await AssertPodcastReadyAsync(result, -16, -1, 128);
+        // Finished here only when the service's own normalising missed the target, and then said once.
+        Assert.Equal(result.FinishedLocally ? 1 : 0, result.Warnings.Count(w => w.Contains("loudness", StringComparison.OrdinalIgnoreCase)));
+        Assert.Equal(new[] { "call.mkv", "call.mp3" }, Directory.GetFiles(_env.WorkDirectory).Select(Path.GetFileName).Order());
+    }
+
+    [Fact]
+    public async Task Without_a_loudness_target_the_cloud_MP3_is_tagged_here_without_ffmpeg_and_its_audio_left_as_rendered()
+    {
+        await using var emu = await Emulators.StartAsync(o => o.AnonymousCredits = 10_000);
+        using var client = _env.Client(emu);
+        var source = _env.PathIn("call.mp4");
+        File.Copy(await Media.PodcastSourceAsync(".mp4"), source);
+        var result = await FastJobs.Cloud(client, ffmpeg: false).RunAsync(new Mp3Request(source, _env.PathIn("call.mp3"), 128));
+        Assert.False(result.FinishedLocally);
+        var (tags, chapters, cover, bitrate) = await ProbeAsync(result.Output.FullName);
+        Assert.Equal("Episode 42: Loudness", tags["title"]);
+        Assert.Equal(Media.PodcastChapters.Select(c => c.Title), chapters.Select(c => c.Title));
+        Assert.Equal(("mjpeg", 300, 300), cover!.Value);
+        Assert.InRange(bitrate, 128 * 980, 128 * 1020);
+    }
+
+    [Fact]
+    public async Task The_documented_service_ignores_loudness_so_the_MP3_is_finished_here_and_said_once()
+    {
+        await using var emu = await Emulators.StartAsync(o => { o.Documented = true; o.RendersOnlyMp4 = true; o.AnonymousCredits = 10_000; });
+        using var client = _env.Client(emu);
+        var source = _env.PathIn("quiet.mkv");
+        File.Copy(await Media.PodcastSourceAsync(".mkv"), source);
+        var result = await FastJobs.Cloud(client, ffmpeg: true).RunAsync(new Mp3Request(source, _env.PathIn("quiet.mp3"), 128) { Loudness = new LoudnessTarget(-16) });
+        Assert.True(result.FinishedLocally);
+        Assert.Single(result.Warnings, w => w.Contains(result.RenderId, StringComparison.Ordinal));
+        await AssertPodcastReadyAsync(result, -16, -1, 128);
+    }
+
+    [Fact]
+    public async Task A_loudness_target_without_ffmpeg_is_refused_before_anything_is_uploaded()
+    {
+        await using var emu = await Emulators.StartAsync(o => o.AnonymousCredits = 10_000);
+        using var client = _env.Client(emu);
+        var source = _env.PathIn("call.mkv");
+        File.Copy(await Media.PodcastSourceAsync(".mkv"), source);
+        var ex = await Assert.ThrowsAsync<LocalEngineException>(() => FastJobs.Cloud(client, ffmpeg: false).RunAsync(new Mp3Request(source, _env.PathIn("call.mp3"), 128) { Loudness = new LoudnessTarget(-16) }));
+        Assert.Equal(LocalErrorKind.ToolMissing, ex.Kind);
+        Assert.Contains("nothing was uploaded", ex.Message);
+        Assert.Empty(emu.Store.RequestLog); // not even a session
+        Assert.Equal(new[] { "call.mkv" }, Directory.GetFiles(_env.WorkDirectory).Select(Path.GetFileName));
+    }
+
+    [Theory]
+    [InlineData("90", 90.0)]
+    [InlineData("1:30", 90.0)]
+    [InlineData("01:02:03.5", 3723.5)]
+    [InlineData("1:02:03,25", 3723.25)]
+    public void Chapter_times_are_read_as_people_write_them(string text, double seconds) =>
+        Assert.Equal(TimeSpan.FromSeconds(seconds), MediaChapter.ParseTime(text));
+
+    [Theory]
+    [InlineData("1:75")]
+    [InlineData("abc")]
+    [InlineData("")]
+    [InlineData("1.5:30")]
+    public void A_time_that_is_not_one_says_how_to_write_it(string text) =>
+        Assert.Contains("minutes:seconds", Assert.Throws<FormatException>(() => MediaChapter.ParseTime(text)).Message);
+
+    [Fact]
+    public void The_loudness_summary_of_ffmpeg_is_read_and_the_plan_prefers_a_plain_gain()
+    {
+        const string log = "[Parsed_ebur128_0 @ 0x1] Summary:\n\n  Integrated loudness:\n    I:         -31.1 LUFS\n    Threshold: -42.9 LUFS\n\n  Loudness range:\n    LRA:         7.0 LU\n    Threshold: -52.8 LUFS\n    LRA low:   -35.0 LUFS\n    LRA high:  -28.0 LUFS\n\n  True peak:\n    Peak:       -3.8 dBFS\n";
+        var reading = LoudnessMeter.Parse(log)!;
+        Assert.Equal((-31.1, -3.8, 7.0, -42.9), (reading.Integrated, reading.TruePeak, reading.Range, reading.Threshold));
+        Assert.StartsWith("loudnorm=", LoudnessMeter.FilterFor(new LoudnessTarget(-16), reading, 44100)); // +15 dB would push the peaks to +11
+        Assert.Equal("volume=-6.00dB", LoudnessMeter.FilterFor(new LoudnessTarget(-16), new LoudnessReading(-10, -5, 3, -20), 44100));
+        Assert.Null(LoudnessMeter.Miss(new LoudnessTarget(-16), new LoudnessReading(-16.4, -1.2, 3, -26)));
+        Assert.Contains("-16.6 LUFS", LoudnessMeter.Miss(new LoudnessTarget(-16), new LoudnessReading(-16.6, -1.2, 3, -26)));
+        Assert.Contains("true peak", LoudnessMeter.Miss(new LoudnessTarget(-16, -1), new LoudnessReading(-16, -0.5, 3, -26)));
+    }
+}
