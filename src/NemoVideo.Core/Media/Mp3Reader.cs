@@ -56,6 +56,7 @@ internal static class Mp3Reader
     public static MediaFacts? TryRead(Stream s, long length)
     {
         var start = SkipId3v2(s);
+        var tag = start > 0 ? Id3v2Tag.Read(s, length) : null; // only the tag's bytes: a cover is read, the audio is not
         var end = AudioEnd(s, length);
         if (start >= end) return null;
         var buffer = new byte[Chunk + 8];
@@ -102,11 +103,13 @@ internal static class Mp3Reader
             AudioBitrateKbps = (int)Math.Round(bytes * 8 / seconds / 1000), IsVbr = vbr,
             SampleRate = f.SampleRate, Channels = f.Channels, Duration = TimeSpan.FromSeconds(seconds),
             Length = length, Truncated = truncated,
+            Tags = tag?.ReadTags() ?? new Dictionary<string, string>(), Chapters = tag?.ReadChapters() ?? new List<MediaChapter>(),
+            Cover = tag?.ReadCover(), TagFormat = tag is { Major: >= 2 and <= 4 } ? tag.Format : null,
         };
     }
 
     /// <summary>Where the audio starts: after every ID3v2 tag (with its footer, if flagged).</summary>
-    private static long SkipId3v2(Stream s)
+    internal static long SkipId3v2(Stream s)
     {
         long pos = 0;
         var b = new byte[10];
@@ -119,7 +122,7 @@ internal static class Mp3Reader
     }
 
     /// <summary>Where the audio ends: before ID3v1, Lyrics3v2 and APEv2 tags.</summary>
-    private static long AudioEnd(Stream s, long length)
+    internal static long AudioEnd(Stream s, long length)
     {
         var end = length;
         var b = new byte[32];
