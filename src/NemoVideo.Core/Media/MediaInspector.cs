@@ -25,7 +25,7 @@ public static class MediaInspector
         if (count >= 12 && Tag(head, 4, "ftyp") || count >= 8 && (Tag(head, 4, "moov") || Tag(head, 4, "mdat") || Tag(head, 4, "wide")))
             return Mp4Reader.TryRead(seekable, length) ?? Unrecognised(head, count, length);
         if (count >= 4 && head[0] == 0x1A && head[1] == 0x45 && head[2] == 0xDF && head[3] == 0xA3)
-            return MatroskaFacts(seekable, head, count, length);
+            return MatroskaReader.Read(seekable, length);
         if (count >= 12 && Tag(head, 0, "RIFF") && Tag(head, 8, "WAVE"))
             return WaveFacts(seekable, length);
         if (count >= 3 && (Tag3(head, "ID3") || head[0] == 0xFF && (head[1] & 0xE0) == 0xE0))
@@ -39,28 +39,6 @@ public static class MediaInspector
         LooksLikeText(head, count)
             ? new MediaFacts { Container = MediaContainer.Other, Length = length, TextStart = Quote(head, count) }
             : new MediaFacts { Container = MediaContainer.Unknown, Length = length };
-
-    /// <summary>Matroska/WebM: the doc type, and the codecs named in the first MiB (the tracks come before the clusters).</summary>
-    private static MediaFacts MatroskaFacts(Stream s, byte[] head, int count, long length)
-    {
-        var start = new byte[(int)Math.Min(length, 1 << 20)];
-        var n = Mp3Reader.ReadAt(s, 0, start, start.Length);
-        var text = Encoding.ASCII.GetString(start, 0, n);
-        var webm = Encoding.ASCII.GetString(head, 0, Math.Min(count, 64)).Contains("webm");
-        string? Find(string[] ids, string[] names)
-        {
-            for (var i = 0; i < ids.Length; i++) if (text.IndexOf(ids[i], StringComparison.Ordinal) >= 0) return names[i];
-            return null;
-        }
-        var video = Find(new[] { "V_MPEG4/ISO/AVC", "V_MPEGH/ISO/HEVC", "V_AV1", "V_VP9", "V_VP8", "V_MPEG4/ISO" }, new[] { "h264", "hevc", "av1", "vp9", "vp8", "mpeg4" });
-        var audio = Find(new[] { "A_AAC", "A_OPUS", "A_MPEG/L3", "A_VORBIS", "A_FLAC", "A_AC3", "A_PCM" }, new[] { "aac", "opus", "mp3", "vorbis", "flac", "ac3", "pcm" });
-        return new MediaFacts
-        {
-            Container = MediaContainer.Matroska, Brand = webm ? "webm" : "matroska", Length = length,
-            // Every Matroska audio codec id starts "A_": a file without that is surely silent; with it, audio is assumed.
-            HasVideo = video != null || text.Contains("V_"), HasAudio = audio != null || text.Contains("A_"), VideoCodec = video, AudioCodec = audio,
-        };
-    }
 
     /// <summary>RIFF WAVE: the fmt chunk and the data size.</summary>
     private static MediaFacts WaveFacts(Stream s, long length)

@@ -41,58 +41,93 @@ internal static class Mp4Reader
         if (moov is null) return new MediaFacts { Container = MediaContainer.Mp4, Brand = brand, Length = length, Truncated = true };
 
         var facts = new Builder { Brand = brand, Length = length, Truncated = truncated };
+        var tracks = new List<Mp4Track>();
         foreach (var (type, start, end) in Children(moov, 0, moov.Length))
         {
-            if (type == "mvhd") facts.MovieSeconds = Duration(moov, start);
-            else if (type == "trak") ReadTrack(moov, start, end, facts);
+            if (type == "mvhd") { facts.MovieSeconds = Duration(moov, start); facts.CreationTime = Mp4Metadata.CreationTime(moov, start); }
+            else if (type == "trak") tracks.Add(ReadTrack(moov, start, end));
+            else if (type == "udta") Mp4Metadata.ReadUserData(moov, start, end, facts);
         }
+        // A chapter track (named by tref/chap) holds titles, not the programme: it is neither the video nor an audio track.
+        var chapterIds = new HashSet<uint>(tracks.SelectMany(t => t.ChapterRefs));
+        foreach (var track in tracks.Where(t => !chapterIds.Contains(t.Id)))
+        {
+            if (track.Handler == "vide" && facts.VideoCodec is null)
+            {
+                facts.VideoCodec = VideoCodec(track.Fourcc);
+                facts.VideoCodecTag = track.Fourcc;
+                facts.Width = track.Width; facts.Height = track.Height; facts.VideoBytes = track.Bytes; facts.VideoSeconds = track.Seconds;
+            }
+            else if (track.Handler == "soun")
+            {
+                var codec = AudioCodec(track.Fourcc, track.ObjectType);
+                facts.AudioTracks.Add(new AudioTrackFacts { Codec = codec, Language = track.Language, Channels = track.Channels, SampleRate = track.SampleRate });
+                if (facts.AudioCodec != null) continue;
+                facts.AudioCodec = codec;
+                facts.Channels = track.Channels; facts.SampleRate = track.SampleRate; facts.AudioBytes = track.Bytes; facts.AudioSeconds = track.Seconds;
+            }
+        }
+        // ffprobe takes the chapter track's samples over the Nero chpl list when both are there, as ffmpeg writes them.
+        if (tracks.FirstOrDefault(t => chapterIds.Contains(t.Id) && t.Handler == "text") is Mp4Track text
+            && Mp4Metadata.ReadChapterTrack(s, length, moov, text) is { Count: > 0 } fromTrack)
+            facts.Chapters = fromTrack;
         return facts.Build();
     }
 
-    private sealed class Builder
+    private sealed class Builder : Mp4Metadata.ITarget
     {
         public string? Brand;
         public long Length;
         public bool Truncated;
         public double? MovieSeconds;
-        public string? VideoCodec, AudioCodec;
+        public string? VideoCodec, AudioCodec, VideoCodecTag, CreationTime;
         public int? Width, Height, SampleRate, Channels;
         public long VideoBytes, AudioBytes;
         public double VideoSeconds, AudioSeconds;
+        public readonly List<AudioTrackFacts> AudioTracks = new();
+        public Dictionary<string, string> Tags { get; } = new();
+        public List<MediaChapter> Chapters { get; set; } = new();
+        public CoverPicture? Cover { get; set; }
 
-        public MediaFacts Build() => new()
+        public MediaFacts Build()
         {
-            Container = MediaContainer.Mp4, Brand = Brand, Length = Length, Truncated = Truncated,
-            HasVideo = VideoCodec != null, HasAudio = AudioCodec != null, VideoCodec = VideoCodec, AudioCodec = AudioCodec,
-            Width = Width, Height = Height, SampleRate = SampleRate, Channels = Channels,
-            VideoBitrateKbps = Kbps(VideoBytes, VideoSeconds), AudioBitrateKbps = Kbps(AudioBytes, AudioSeconds),
-            Duration = MovieSeconds is double m && m > 0 ? TimeSpan.FromSeconds(m)
-                : Math.Max(VideoSeconds, AudioSeconds) > 0 ? TimeSpan.FromSeconds(Math.Max(VideoSeconds, AudioSeconds)) : null,
-        };
+            if (CreationTime != null && !Tags.ContainsKey("creation_time")) Tags["creation_time"] = CreationTime;
+            return new()
+            {
+                Container = MediaContainer.Mp4, Brand = Brand, Length = Length, Truncated = Truncated,
+                HasVideo = VideoCodec != null, HasAudio = AudioCodec != null, VideoCodec = VideoCodec, AudioCodec = AudioCodec,
+                Width = Width, Height = Height, SampleRate = SampleRate, Channels = Channels,
+                VideoBitrateKbps = Kbps(VideoBytes, VideoSeconds), AudioBitrateKbps = Kbps(AudioBytes, AudioSeconds),
+                Duration = MovieSeconds is double m && m > 0 ? TimeSpan.FromSeconds(m)
+                    : Math.Max(VideoSeconds, AudioSeconds) > 0 ? TimeSpan.FromSeconds(Math.Max(VideoSeconds, AudioSeconds)) : null,
+                VideoCodecTag = VideoCodecTag, AudioTracks = AudioTracks, Tags = Tags, Chapters = Chapters, Cover = Cover,
+                TagFormat = Tags.Count > 0 || Chapters.Count > 0 || Cover != null ? "MP4" : null,
+            };
+        }
 
         private static int? Kbps(long bytes, double seconds) => bytes > 0 && seconds > 0 ? (int)Math.Round(bytes * 8 / seconds / 1000) : null;
     }
 
-    private static void ReadTrack(byte[] b, int start, int end, Builder facts)
+    private static Mp4Track ReadTrack(byte[] b, int start, int end)
     {
-        string? handler = null, fourcc = null;
-        int? width = null, height = null, channels = null, rate = null;
-        double seconds = 0;
-        long bytes = 0;
-        int objectType = 0;
+        var track = new Mp4Track();
         foreach (var (type, s, e) in Children(b, start, end))
         {
             if (type == "tkhd" && e - s >= 84)
             {
                 var v1 = b[s] == 1;
+                track.Id = U32(b, s + (v1 ? 20 : 12));
                 var at = s + (v1 ? 88 : 76);
-                if (at + 8 <= e) { width = (int)(U32(b, at) >> 16); height = (int)(U32(b, at + 4) >> 16); }
+                if (at + 8 <= e) { track.Width = (int)(U32(b, at) >> 16); track.Height = (int)(U32(b, at + 4) >> 16); }
             }
+            if (type == "tref")
+                foreach (var (rt, rs, re) in Children(b, s, e))
+                    if (rt == "chap") for (var i = rs; i + 4 <= re; i += 4) track.ChapterRefs.Add(U32(b, i));
             if (type != "mdia") continue;
             foreach (var (mt, ms, me) in Children(b, s, e))
             {
-                if (mt == "mdhd") seconds = Duration(b, ms) ?? 0;
-                else if (mt == "hdlr" && me - ms >= 12) handler = Encoding.ASCII.GetString(b, ms + 8, 4);
+                if (mt == "mdhd") { track.Seconds = Duration(b, ms) ?? 0; Mp4Metadata.ReadMediaHeader(b, ms, me, track); }
+                else if (mt == "hdlr" && me - ms >= 12) track.Handler = Encoding.ASCII.GetString(b, ms + 8, 4);
                 else if (mt == "minf")
                     foreach (var (st, ss, se) in Children(b, ms, me))
                     {
@@ -102,37 +137,35 @@ internal static class Mp4Reader
                             if (bt == "stsd" && be - bs >= 16)
                             {
                                 var entry = bs + 8;
-                                fourcc = Encoding.ASCII.GetString(b, entry + 4, 4);
-                                if (entry + 36 <= be && handler == "soun")
+                                track.Fourcc = Encoding.ASCII.GetString(b, entry + 4, 4);
+                                if (entry + 36 <= be && track.Handler == "soun")
                                 {
-                                    channels = (b[entry + 24] << 8) | b[entry + 25];
-                                    rate = (int)(U32(b, entry + 32) >> 16);
+                                    track.Channels = (b[entry + 24] << 8) | b[entry + 25];
+                                    track.SampleRate = (int)(U32(b, entry + 32) >> 16);
                                     // QuickTime sound entries of version 1 and 2 carry 16 and 36 more bytes before their children.
                                     var children = entry + 36 + ((b[entry + 16] << 8 | b[entry + 17]) switch { 1 => 16, 2 => 36, _ => 0 });
-                                    objectType = EsdsObjectType(b, children, Math.Min(be, entry + (int)U32(b, entry)));
+                                    var (objectType, aacChannels) = Esds(b, children, Math.Min(be, entry + (int)U32(b, entry)));
+                                    track.ObjectType = objectType;
+                                    if (aacChannels is int ac) track.Channels = ac;
                                 }
                             }
                             else if (bt == "stsz" && be - bs >= 12)
                             {
+                                track.Stsz = (bs, be);
                                 var fixedSize = U32(b, bs + 4);
                                 var count = U32(b, bs + 8);
-                                if (fixedSize != 0) bytes = (long)fixedSize * count;
-                                else for (var i = 0; i < count && bs + 12 + i * 4 + 4 <= be; i++) bytes += U32(b, bs + 12 + i * 4);
+                                if (fixedSize != 0) track.Bytes = (long)fixedSize * count;
+                                else for (var i = 0; i < count && bs + 12 + i * 4 + 4 <= be; i++) track.Bytes += U32(b, bs + 12 + i * 4);
                             }
+                            else if (bt == "stts") track.Stts = (bs, be);
+                            else if (bt == "stsc") track.Stsc = (bs, be);
+                            else if (bt == "stco") track.ChunkOffsets = (bs, be, false);
+                            else if (bt == "co64") track.ChunkOffsets = (bs, be, true);
                         }
                     }
             }
         }
-        if (handler == "vide" && facts.VideoCodec is null)
-        {
-            facts.VideoCodec = VideoCodec(fourcc);
-            facts.Width = width; facts.Height = height; facts.VideoBytes = bytes; facts.VideoSeconds = seconds;
-        }
-        else if (handler == "soun" && facts.AudioCodec is null)
-        {
-            facts.AudioCodec = AudioCodec(fourcc, objectType);
-            facts.Channels = channels; facts.SampleRate = rate; facts.AudioBytes = bytes; facts.AudioSeconds = seconds;
-        }
+        return track;
     }
 
     private static string VideoCodec(string? fourcc) => fourcc switch
@@ -150,24 +183,50 @@ internal static class Mp4Reader
         null => "audio", _ => fourcc.Trim(),
     };
 
-    /// <summary>The objectTypeIndication of an esds box among the sample entry's children (0x40 AAC, 0x69/0x6B MP3).</summary>
-    private static int EsdsObjectType(byte[] b, int start, int end)
+    /// <summary>
+    /// The objectTypeIndication of an esds box among the sample entry's children (0x40 AAC, 0x69/0x6B MP3), and the
+    /// channels its AAC AudioSpecificConfig gives (ffmpeg's MP4 muxer writes 2 in every sample entry; ffprobe reports these).
+    /// </summary>
+    private static (int ObjectType, int? Channels) Esds(byte[] b, int start, int end)
     {
         foreach (var (type, s, e) in Children(b, start, end))
         {
             if (type != "esds") continue;
             var i = s + 4; // version and flags
+            var objectType = 0;
             while (i + 2 < e)
             {
                 var tag = b[i++];
                 var len = 0;
                 for (var k = 0; k < 4 && i < e; k++) { var c = b[i++]; len = (len << 7) | (c & 0x7F); if ((c & 0x80) == 0) break; }
                 if (tag == 0x03) { var flags = b[i + 2]; i += 3 + ((flags & 0x80) != 0 ? 2 : 0) + ((flags & 0x20) != 0 ? 2 : 0); if ((flags & 0x40) != 0 && i < e) i += 1 + b[i]; continue; }
-                if (tag == 0x04) return i < e ? b[i] : 0;
+                if (tag == 0x04) { if (i >= e) break; objectType = b[i]; i += 13; continue; } // its children follow its 13 fixed bytes
+                if (tag == 0x05 && objectType == 0x40 && len >= 2 && i + 2 <= e) return (objectType, AacChannels(b, i, Math.Min(e, i + len)));
                 i += len;
             }
+            return (objectType, null);
         }
-        return 0;
+        return (0, null);
+    }
+
+    /// <summary>The channel configuration of an AudioSpecificConfig: 5 (or 11) bits of object type, 4 (or 28) of rate, then 4.</summary>
+    private static int? AacChannels(byte[] b, int start, int end)
+    {
+        var bit = 0;
+        int Bits(int n)
+        {
+            var v = 0;
+            for (var k = 0; k < n; k++, bit++)
+            {
+                var at = start + bit / 8;
+                v = v << 1 | (at < end ? b[at] >> (7 - bit % 8) & 1 : 0);
+            }
+            return v;
+        }
+        if (Bits(5) == 31) Bits(6);
+        if (Bits(4) == 15) Bits(24);
+        var config = Bits(4);
+        return config is >= 1 and <= 6 ? config : config == 7 ? 8 : null;
     }
 
     /// <summary>mvhd/mdhd: duration over timescale, for both box versions.</summary>
@@ -180,7 +239,7 @@ internal static class Mp4Reader
     }
 
     /// <summary>The child boxes of the range: (type, content start, content end).</summary>
-    private static IEnumerable<(string Type, int Start, int End)> Children(byte[] b, int start, int end)
+    internal static IEnumerable<(string Type, int Start, int End)> Children(byte[] b, int start, int end)
     {
         var pos = start;
         while (pos + 8 <= end)
@@ -190,12 +249,13 @@ internal static class Mp4Reader
             if (size == 1 && pos + 16 <= end) { size = (long)U64(b, pos + 8); headerSize = 16; }
             else if (size == 0) size = end - pos;
             if (size < headerSize || pos + size > end) yield break;
-            yield return (Encoding.ASCII.GetString(b, pos + 4, 4), pos + headerSize, (int)(pos + size));
+            // Byte for char, so that an iTunes key reads as written: 0xA9 is '©'.
+            yield return (new string(new[] { (char)b[pos + 4], (char)b[pos + 5], (char)b[pos + 6], (char)b[pos + 7] }), pos + headerSize, (int)(pos + size));
             pos += (int)size;
         }
     }
 
-    private static uint U32(byte[] b, int i) => (uint)(b[i] << 24 | b[i + 1] << 16 | b[i + 2] << 8 | b[i + 3]);
+    internal static uint U32(byte[] b, int i) => (uint)(b[i] << 24 | b[i + 1] << 16 | b[i + 2] << 8 | b[i + 3]);
 
-    private static ulong U64(byte[] b, int i) => (ulong)U32(b, i) << 32 | U32(b, i + 4);
+    internal static ulong U64(byte[] b, int i) => (ulong)U32(b, i) << 32 | U32(b, i + 4);
 }
