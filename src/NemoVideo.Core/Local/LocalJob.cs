@@ -40,7 +40,9 @@ public sealed partial class LocalJob
         try
         {
             progress?.Report(new JobProgress(JobStage.Starting, null, $"Probing {source.Name}"));
-            var info = await MediaProbe.ProbeAsync(_tools, source.FullName, ct).ConfigureAwait(false);
+            // An MP3 job asks only what the managed inspector can tell (tracks, codecs, length): ffprobe runs when it cannot.
+            var info = (request is Mp3Request ? MediaProbe.FromFacts(source.FullName, Media.MediaInspector.Inspect(source.FullName)) : null)
+                ?? await MediaProbe.ProbeAsync(_tools, source.FullName, ct).ConfigureAwait(false);
             // A loudness target is measured on the source first (decode only), and the encode applies the gain.
             var loudness = request is Mp3Request { Loudness: not null } lm ? await MeasureSourceAsync(lm, info, progress, ct).ConfigureAwait(false) : null;
             var plan = request switch

@@ -64,6 +64,32 @@ public static class MediaProbe
         return info;
     }
 
+    /// <summary>
+    /// What an MP3 job needs to know of a source — its audio tracks (codec, language, channels, rate) and length — from the
+    /// managed inspector, without starting ffprobe; null when the inspector cannot answer all of it (then ffprobe does).
+    /// </summary>
+    internal static MediaInfo? FromFacts(string path, Media.MediaFacts facts)
+    {
+        if (facts.Truncated || !facts.HasAudio || facts.Duration is null) return null;
+        IReadOnlyList<Media.AudioTrackFacts> tracks = facts.Container switch
+        {
+            Media.MediaContainer.Mp4 or Media.MediaContainer.Matroska => facts.AudioTracks,
+            Media.MediaContainer.Mp3 or Media.MediaContainer.Wave => new[] { new Media.AudioTrackFacts { Codec = facts.AudioCodec, Channels = facts.Channels, SampleRate = facts.SampleRate } },
+            _ => Array.Empty<Media.AudioTrackFacts>(),
+        };
+        if (tracks.Count == 0 || tracks.Any(t => string.IsNullOrEmpty(t.Codec) || t.Codec == "audio")) return null;
+        var streams = new List<MediaStream>();
+        if (facts.HasVideo) streams.Add(new MediaStream { Index = 0, TypeIndex = 0, Type = "video", Codec = facts.VideoCodec ?? "", Width = facts.Width, Height = facts.Height });
+        for (var i = 0; i < tracks.Count; i++)
+            streams.Add(new MediaStream
+            {
+                Index = streams.Count, TypeIndex = i, Type = "audio", Codec = tracks[i].Codec!, Language = tracks[i].Language, Title = tracks[i].Title,
+                Channels = tracks[i].Channels, SampleRate = tracks[i].SampleRate,
+                BitRate = i == 0 && facts.AudioBitrateKbps is int kbps ? kbps * 1000L : null,
+            });
+        return new MediaInfo { Path = path, Duration = facts.Duration, FormatName = facts.Container.ToString().ToLowerInvariant(), Streams = streams };
+    }
+
     internal static MediaInfo Parse(string json, string path)
     {
         using var doc = JsonDocument.Parse(json);
