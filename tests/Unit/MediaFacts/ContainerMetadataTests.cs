@@ -136,6 +136,48 @@ public class ContainerMetadataTests
     }
 
     [Fact]
+    public async Task Without_a_chapter_track_an_MP4s_Nero_chapters_are_read()
+    {
+        var bytes = File.ReadAllBytes(await TaggedAsync(".mp4"));
+        // Renaming every tref/chap reference leaves the chpl list as the only chapters, for ffprobe as for us.
+        var renamed = 0;
+        for (var i = 0; i + 8 <= bytes.Length; i++)
+            if (bytes[i] == 't' && bytes[i + 1] == 'r' && bytes[i + 2] == 'e' && bytes[i + 3] == 'f' && bytes[i + 8] == 'c' && bytes[i + 9] == 'h' && bytes[i + 10] == 'a' && bytes[i + 11] == 'p')
+            { bytes[i + 8] = (byte)'x'; renamed++; }
+        Assert.True(renamed > 0);
+        var path = Path.Combine(Directory.CreateDirectory(Path.Combine(Path.GetTempPath(), "nemo-test-media")).FullName, $"chpl-only-{Guid.NewGuid():N}.mp4");
+        File.WriteAllBytes(path, bytes);
+        try
+        {
+            var facts = MediaInspector.Inspect(path);
+            var chapters = (await ProbeAsync(path)).GetProperty("chapters").EnumerateArray().ToList();
+            Assert.Equal(3, chapters.Count);
+            Assert.Equal("1/10000000", chapters[0].GetProperty("time_base").GetString()); // chpl's unit: ffprobe read the list, not the track
+            Assert.Equal(chapters.Select(c => c.GetProperty("tags").GetProperty("title").GetString()), facts.Chapters.Select(c => c.Title));
+            Assert.Equal(chapters.Select(c => Math.Round(Seconds(c, "start_time"), 3)), facts.Chapters.Select(c => Math.Round(c.Start.TotalSeconds, 3)));
+            Assert.All(facts.Chapters, c => Assert.Null(c.End)); // the list gives starts only
+            Assert.Equal(2, facts.AudioTracks.Count);
+        }
+        finally { File.Delete(path); }
+    }
+
+    [Fact]
+    public async Task A_MOVs_QuickTime_strings_and_Macintosh_language_codes_are_read_as_ffprobe_reads_them()
+    {
+        var source = await TaggedAsync(".mp4");
+        var path = await Media.MadeAsync("tagged.mov", p => new List<string> { "-i", source, "-map", "0:v:0", "-map", "0:a", "-c", "copy", "-f", "mov", p });
+        var facts = MediaInspector.Inspect(path);
+        var probe = await ProbeAsync(path);
+        Assert.Equal("qt  ", facts.Brand);
+        var tags = FormatTags(probe);
+        Assert.Equal("Episode 7 — Çava", tags["title"]);
+        Assert.Equal(tags.OrderBy(t => t.Key), facts.Tags.OrderBy(t => t.Key));
+        SameStreams(probe, facts);
+        Assert.Equal(new[] { "eng", "ger" }, facts.AudioTracks.Select(a => a.Language));
+        Assert.Equal(probe.GetProperty("chapters").EnumerateArray().Select(c => c.GetProperty("tags").GetProperty("title").GetString()), facts.Chapters.Select(c => c.Title));
+    }
+
+    [Fact]
     public async Task Per_stream_tags_of_plain_ffmpeg_output_stay_out_of_the_file_tags()
     {
         var path = await Media.ClipAsync(".mkv", seconds: 2);
@@ -237,6 +279,124 @@ public class ContainerMetadataTests
         var cut = MediaInspector.Inspect(new MemoryStream(stub), stub.Length);
         Assert.True(cut.Truncated);
         for (var n = 1; n < 400; n += 7) MediaInspector.Inspect(new MemoryStream(bytes, 0, n), n); // any cut, none throws
+    }
+
+    [Theory]
+    [InlineData(".mkv")]
+    [InlineData(".mp4")]
+    public async Task Damaged_metadata_is_described_never_thrown(string extension)
+    {
+        var whole = File.ReadAllBytes(await TaggedAsync(extension));
+        // The metadata sits in the first 12 KB of the Matroska and after the media data of the MP4.
+        var (from, to) = extension == ".mkv" ? (40, 12_000) : (whole.Length - 16_000, whole.Length);
+        var random = new Random(7);
+        for (var round = 0; round < 300; round++)
+        {
+            var bytes = (byte[])whole.Clone();
+            for (var k = 0; k < 8; k++) bytes[random.Next(from, to)] = (byte)random.Next(256);
+            var facts = MediaInspector.Inspect(new MemoryStream(bytes), bytes.Length);
+            Assert.NotEqual(MediaContainer.Unknown, facts.Container);
+        }
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Tags_after_the_clusters_are_found_through_the_SeekHead(bool throughSecondSeekHead)
+    {
+        var original = File.ReadAllBytes(await TaggedAsync(".mkv"));
+        var moved = MoveTagsToTheEnd(original, throughSecondSeekHead);
+        var path = Path.Combine(Directory.CreateDirectory(Path.Combine(Path.GetTempPath(), "nemo-test-media")).FullName, $"tags-at-end-{throughSecondSeekHead}-{Guid.NewGuid():N}.mkv");
+        File.WriteAllBytes(path, moved);
+        try
+        {
+            var facts = MediaInspector.Inspect(path);
+            var tags = FormatTags(await ProbeAsync(path));
+            Assert.Equal("NemoVideo", tags["artist"]); // ffprobe finds them where they went: the file is sound
+            Assert.Equal(tags.OrderBy(t => t.Key), facts.Tags.OrderBy(t => t.Key));
+            Assert.Equal(3, facts.Chapters.Count);
+            Assert.Equal(2, facts.AudioTracks.Count);
+        }
+        finally { File.Delete(path); }
+    }
+
+    /// <summary>
+    /// The file with its Tags moved past the clusters (a Void where they were) and the first SeekHead rewritten to point
+    /// there, or to a second SeekHead at the very end that does: what mkvmerge and ffmpeg write when the front has no room.
+    /// </summary>
+    private static byte[] MoveTagsToTheEnd(byte[] b, bool throughSecondSeekHead)
+    {
+        var elements = new List<(uint Id, int Pos, int Length)>();
+        var (_, ebmlData, ebmlSize, _) = Header(b, 0);
+        var segment = ebmlData + (int)ebmlSize;
+        var (_, segmentData, _, segmentSizeLength) = Header(b, segment);
+        for (var pos = segmentData; pos < b.Length;)
+        {
+            var (id, data, size, _) = Header(b, pos);
+            elements.Add((id, pos, data - pos + (int)size));
+            pos = data + (int)size;
+        }
+        var seekHead = elements.First(e => e.Id == 0x114D9B74);
+        var info = elements.First(e => e.Id == 0x1549A966);
+        var tags = elements.Single(e => e.Id == 0x1254C367);
+        Assert.True(tags.Pos < elements.First(e => e.Id == 0x1F43B675).Pos); // ffmpeg wrote them in front
+
+        var output = new List<byte>(b);
+        var tagsBytes = b.Skip(tags.Pos).Take(tags.Length).ToArray();
+        output.RemoveRange(tags.Pos, tags.Length);
+        output.InsertRange(tags.Pos, Void(tags.Length));
+        var tagsAt = output.Count - segmentData;
+        output.AddRange(tagsBytes);
+        var target = (Id: new byte[] { 0x12, 0x54, 0xC3, 0x67 }, At: tagsAt);
+        if (throughSecondSeekHead)
+        {
+            var second = SeekHeadTo(target.Id, target.At);
+            target = (new byte[] { 0x11, 0x4D, 0x9B, 0x74 }, output.Count - segmentData);
+            output.AddRange(second);
+        }
+        var first = SeekHeadTo(target.Id, target.At);
+        var room = info.Pos - seekHead.Pos; // the SeekHead and the Void ffmpeg leaves after it
+        first = first.Concat(Void(room - first.Length)).ToArray();
+        for (var i = 0; i < room; i++) output[seekHead.Pos + i] = first[i];
+        // The Segment grew by what was appended.
+        var segmentSize = output.Count - segmentData;
+        for (var i = 1; i < segmentSizeLength; i++) output[segmentData - i] = (byte)(segmentSize >> (8 * (i - 1)));
+        return output.ToArray();
+    }
+
+    private static (uint Id, int Data, long Size, int SizeLength) Header(byte[] b, int pos)
+    {
+        var idLength = 1;
+        while ((b[pos] & (0x80 >> (idLength - 1))) == 0) idLength++;
+        uint id = 0;
+        for (var i = 0; i < idLength; i++) id = id << 8 | b[pos + i];
+        var at = pos + idLength;
+        var sizeLength = 1;
+        while ((b[at] & (0x80 >> (sizeLength - 1))) == 0) sizeLength++;
+        long size = b[at] & ((0x80 >> (sizeLength - 1)) - 1);
+        for (var i = 1; i < sizeLength; i++) size = size << 8 | b[at + i];
+        return (id, at + sizeLength, size, sizeLength);
+    }
+
+    /// <summary>A SeekHead with one Seek: the id and its position in the Segment (8 bytes).</summary>
+    private static byte[] SeekHeadTo(byte[] id, long position)
+    {
+        var seekId = new byte[] { 0x53, 0xAB, (byte)(0x80 | id.Length) }.Concat(id);
+        var seekPosition = new byte[] { 0x53, 0xAC, 0x88 }.Concat(Enumerable.Range(0, 8).Select(i => (byte)(position >> (8 * (7 - i)))));
+        var seek = seekId.Concat(seekPosition).ToArray();
+        var entry = new byte[] { 0x4D, 0xBB, (byte)(0x80 | seek.Length) }.Concat(seek).ToArray();
+        return new byte[] { 0x11, 0x4D, 0x9B, 0x74, (byte)(0x80 | entry.Length) }.Concat(entry).ToArray();
+    }
+
+    /// <summary>A Void element of exactly <paramref name="length"/> bytes (9 or more), its size written in 8 bytes.</summary>
+    private static byte[] Void(int length)
+    {
+        var v = new byte[length];
+        v[0] = 0xEC;
+        v[1] = 0x01;
+        long size = length - 9;
+        for (var i = 0; i < 7; i++) v[2 + i] = (byte)(size >> (8 * (6 - i)));
+        return v;
     }
 
     private static int IndexOf(byte[] haystack, byte[] needle, int from)
