@@ -136,7 +136,8 @@ internal static class MatroskaElements
                         break;
                 }
             }
-            // Like ffmpeg: a chapter must start after the one before it.
+            // Hidden and disabled chapters are not for listeners (the specification; ffmpeg 5.1 keeps them, checked);
+            // like ffmpeg, a chapter must start after the one before it.
             if (!shown || from is not long f || f < 0 || last > 0 && f <= last) continue;
             last = f;
             var startTime = TimeSpan.FromTicks(f / 100);

@@ -177,6 +177,39 @@ public class ContainerMetadataTests
         Assert.Equal(probe.GetProperty("chapters").EnumerateArray().Select(c => c.GetProperty("tags").GetProperty("title").GetString()), facts.Chapters.Select(c => c.Title));
     }
 
+    [Theory]
+    [InlineData("988101ec8100", 2)] // ChapterFlagHidden 1, then a Void: dropped, though ffprobe 5.1 keeps it
+    [InlineData("45988100ec80", 2)] // ChapterFlagEnabled 0: dropped likewise
+    [InlineData("ec8400000000", 3)] // only a Void: kept, so the two above are dropped for their flag
+    public async Task Hidden_and_disabled_Matroska_chapters_are_left_out(string replacement, int expected)
+    {
+        var bytes = File.ReadAllBytes(await TaggedAsync(".mkv"));
+        // The second chapter's ChapterTimeEnd (2 s, in 6 bytes) becomes the flag: the file keeps its length and layout.
+        var end = IndexOf(bytes, Convert.FromHexString("928477359400"), 0);
+        Convert.FromHexString(replacement).CopyTo(bytes, end);
+        var facts = MediaInspector.Inspect(new MemoryStream(bytes), bytes.Length);
+        Assert.Equal(expected, facts.Chapters.Count);
+        Assert.Equal(expected == 3 ? new[] { FirstTitle, "Middle part", "Ende" } : new[] { FirstTitle, "Ende" }, facts.Chapters.Select(c => c.Title));
+    }
+
+    [Fact]
+    public async Task A_Matroska_chapter_starting_before_the_one_before_it_is_dropped_as_ffprobe_drops_it()
+    {
+        var bytes = File.ReadAllBytes(await TaggedAsync(".mkv"));
+        var third = IndexOf(bytes, Convert.FromHexString("73c48103"), 0); // ChapterUID 3
+        var start = IndexOf(bytes, Convert.FromHexString("918477359400"), third); // its ChapterTimeStart, 2 s
+        Convert.FromHexString("91841dcd6500").CopyTo(bytes, start); // 0.5 s
+        var path = Path.Combine(Directory.CreateDirectory(Path.Combine(Path.GetTempPath(), "nemo-test-media")).FullName, $"chapter-order-{Guid.NewGuid():N}.mkv");
+        File.WriteAllBytes(path, bytes);
+        try
+        {
+            var chapters = (await ProbeAsync(path)).GetProperty("chapters").EnumerateArray().ToList();
+            Assert.Equal(2, chapters.Count);
+            Assert.Equal(chapters.Select(c => c.GetProperty("tags").GetProperty("title").GetString()), MediaInspector.Inspect(path).Chapters.Select(c => c.Title));
+        }
+        finally { File.Delete(path); }
+    }
+
     [Fact]
     public async Task Per_stream_tags_of_plain_ffmpeg_output_stay_out_of_the_file_tags()
     {
