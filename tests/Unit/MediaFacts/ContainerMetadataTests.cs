@@ -185,7 +185,7 @@ public class ContainerMetadataTests
     {
         var bytes = File.ReadAllBytes(await TaggedAsync(".mkv"));
         // The second chapter's ChapterTimeEnd (2 s, in 6 bytes) becomes the flag: the file keeps its length and layout.
-        var end = IndexOf(bytes, Convert.FromHexString("928477359400"), 0);
+        var end = MatroskaBytes.IndexOf(bytes, Convert.FromHexString("928477359400"), 0);
         Convert.FromHexString(replacement).CopyTo(bytes, end);
         var facts = MediaInspector.Inspect(new MemoryStream(bytes), bytes.Length);
         Assert.Equal(expected, facts.Chapters.Count);
@@ -196,8 +196,8 @@ public class ContainerMetadataTests
     public async Task A_Matroska_chapter_starting_before_the_one_before_it_is_dropped_as_ffprobe_drops_it()
     {
         var bytes = File.ReadAllBytes(await TaggedAsync(".mkv"));
-        var third = IndexOf(bytes, Convert.FromHexString("73c48103"), 0); // ChapterUID 3
-        var start = IndexOf(bytes, Convert.FromHexString("918477359400"), third); // its ChapterTimeStart, 2 s
+        var third = MatroskaBytes.IndexOf(bytes, Convert.FromHexString("73c48103"), 0); // ChapterUID 3
+        var start = MatroskaBytes.IndexOf(bytes, Convert.FromHexString("918477359400"), third); // its ChapterTimeStart, 2 s
         Convert.FromHexString("91841dcd6500").CopyTo(bytes, start); // 0.5 s
         var path = Path.Combine(Directory.CreateDirectory(Path.Combine(Path.GetTempPath(), "nemo-test-media")).FullName, $"chapter-order-{Guid.NewGuid():N}.mkv");
         File.WriteAllBytes(path, bytes);
@@ -241,7 +241,7 @@ public class ContainerMetadataTests
         }
         var bytes = File.ReadAllBytes(piped);
         // The Segment's size is all ones: unknown, as a pipe leaves it.
-        var segment = IndexOf(bytes, new byte[] { 0x18, 0x53, 0x80, 0x67 }, 0);
+        var segment = MatroskaBytes.IndexOf(bytes, new byte[] { 0x18, 0x53, 0x80, 0x67 }, 0);
         Assert.Equal(0x01, bytes[segment + 4]);
         Assert.All(bytes.Skip(segment + 5).Take(7), b => Assert.Equal(0xFF, b));
 
@@ -250,7 +250,7 @@ public class ContainerMetadataTests
         Assert.Equal("fre", facts.AudioTracks[0].Language);
 
         // A live recording also leaves its clusters of unknown size: the walk stops there, with the tracks already read.
-        var cluster = IndexOf(bytes, new byte[] { 0x1F, 0x43, 0xB6, 0x75 }, segment);
+        var cluster = MatroskaBytes.IndexOf(bytes, new byte[] { 0x1F, 0x43, 0xB6, 0x75 }, segment);
         var sizeLength = 1;
         while ((bytes[cluster + 4] & (0x80 >> (sizeLength - 1))) == 0) sizeLength++;
         bytes[cluster + 4] = (byte)(0xFF >> (sizeLength - 1));
@@ -307,7 +307,7 @@ public class ContainerMetadataTests
 
         // Cut inside the track list, the file is clearly cut short, and still does not throw.
         var tracksId = new byte[] { 0x16, 0x54, 0xAE, 0x6B };
-        var tracks = IndexOf(bytes, tracksId, IndexOf(bytes, tracksId, 0) + 4); // the first is the SeekHead's pointer to it
+        var tracks = MatroskaBytes.IndexOf(bytes, tracksId, MatroskaBytes.IndexOf(bytes, tracksId, 0) + 4); // the first is the SeekHead's pointer to it
         var stub = bytes.Take(tracks + 40).ToArray();
         var cut = MediaInspector.Inspect(new MemoryStream(stub), stub.Length);
         Assert.True(cut.Truncated);
@@ -338,7 +338,7 @@ public class ContainerMetadataTests
     public async Task Tags_after_the_clusters_are_found_through_the_SeekHead(bool throughSecondSeekHead)
     {
         var original = File.ReadAllBytes(await TaggedAsync(".mkv"));
-        var moved = MoveTagsToTheEnd(original, throughSecondSeekHead);
+        var moved = MatroskaBytes.MoveTagsToTheEnd(original, throughSecondSeekHead);
         var path = Path.Combine(Directory.CreateDirectory(Path.Combine(Path.GetTempPath(), "nemo-test-media")).FullName, $"tags-at-end-{throughSecondSeekHead}-{Guid.NewGuid():N}.mkv");
         File.WriteAllBytes(path, moved);
         try
@@ -353,89 +353,4 @@ public class ContainerMetadataTests
         finally { File.Delete(path); }
     }
 
-    /// <summary>
-    /// The file with its Tags moved past the clusters (a Void where they were) and the first SeekHead rewritten to point
-    /// there, or to a second SeekHead at the very end that does: what mkvmerge and ffmpeg write when the front has no room.
-    /// </summary>
-    private static byte[] MoveTagsToTheEnd(byte[] b, bool throughSecondSeekHead)
-    {
-        var elements = new List<(uint Id, int Pos, int Length)>();
-        var (_, ebmlData, ebmlSize, _) = Header(b, 0);
-        var segment = ebmlData + (int)ebmlSize;
-        var (_, segmentData, _, segmentSizeLength) = Header(b, segment);
-        for (var pos = segmentData; pos < b.Length;)
-        {
-            var (id, data, size, _) = Header(b, pos);
-            elements.Add((id, pos, data - pos + (int)size));
-            pos = data + (int)size;
-        }
-        var seekHead = elements.First(e => e.Id == 0x114D9B74);
-        var info = elements.First(e => e.Id == 0x1549A966);
-        var tags = elements.Single(e => e.Id == 0x1254C367);
-        Assert.True(tags.Pos < elements.First(e => e.Id == 0x1F43B675).Pos); // ffmpeg wrote them in front
-
-        var output = new List<byte>(b);
-        var tagsBytes = b.Skip(tags.Pos).Take(tags.Length).ToArray();
-        output.RemoveRange(tags.Pos, tags.Length);
-        output.InsertRange(tags.Pos, Void(tags.Length));
-        var tagsAt = output.Count - segmentData;
-        output.AddRange(tagsBytes);
-        var target = (Id: new byte[] { 0x12, 0x54, 0xC3, 0x67 }, At: tagsAt);
-        if (throughSecondSeekHead)
-        {
-            var second = SeekHeadTo(target.Id, target.At);
-            target = (new byte[] { 0x11, 0x4D, 0x9B, 0x74 }, output.Count - segmentData);
-            output.AddRange(second);
-        }
-        var first = SeekHeadTo(target.Id, target.At);
-        var room = info.Pos - seekHead.Pos; // the SeekHead and the Void ffmpeg leaves after it
-        first = first.Concat(Void(room - first.Length)).ToArray();
-        for (var i = 0; i < room; i++) output[seekHead.Pos + i] = first[i];
-        // The Segment grew by what was appended.
-        var segmentSize = output.Count - segmentData;
-        for (var i = 1; i < segmentSizeLength; i++) output[segmentData - i] = (byte)(segmentSize >> (8 * (i - 1)));
-        return output.ToArray();
-    }
-
-    private static (uint Id, int Data, long Size, int SizeLength) Header(byte[] b, int pos)
-    {
-        var idLength = 1;
-        while ((b[pos] & (0x80 >> (idLength - 1))) == 0) idLength++;
-        uint id = 0;
-        for (var i = 0; i < idLength; i++) id = id << 8 | b[pos + i];
-        var at = pos + idLength;
-        var sizeLength = 1;
-        while ((b[at] & (0x80 >> (sizeLength - 1))) == 0) sizeLength++;
-        long size = b[at] & ((0x80 >> (sizeLength - 1)) - 1);
-        for (var i = 1; i < sizeLength; i++) size = size << 8 | b[at + i];
-        return (id, at + sizeLength, size, sizeLength);
-    }
-
-    /// <summary>A SeekHead with one Seek: the id and its position in the Segment (8 bytes).</summary>
-    private static byte[] SeekHeadTo(byte[] id, long position)
-    {
-        var seekId = new byte[] { 0x53, 0xAB, (byte)(0x80 | id.Length) }.Concat(id);
-        var seekPosition = new byte[] { 0x53, 0xAC, 0x88 }.Concat(Enumerable.Range(0, 8).Select(i => (byte)(position >> (8 * (7 - i)))));
-        var seek = seekId.Concat(seekPosition).ToArray();
-        var entry = new byte[] { 0x4D, 0xBB, (byte)(0x80 | seek.Length) }.Concat(seek).ToArray();
-        return new byte[] { 0x11, 0x4D, 0x9B, 0x74, (byte)(0x80 | entry.Length) }.Concat(entry).ToArray();
-    }
-
-    /// <summary>A Void element of exactly <paramref name="length"/> bytes (9 or more), its size written in 8 bytes.</summary>
-    private static byte[] Void(int length)
-    {
-        var v = new byte[length];
-        v[0] = 0xEC;
-        v[1] = 0x01;
-        long size = length - 9;
-        for (var i = 0; i < 7; i++) v[2 + i] = (byte)(size >> (8 * (6 - i)));
-        return v;
-    }
-
-    private static int IndexOf(byte[] haystack, byte[] needle, int from)
-    {
-        for (var i = from; i + needle.Length <= haystack.Length; i++)
-            if (haystack.AsSpan(i, needle.Length).SequenceEqual(needle)) return i;
-        throw new InvalidOperationException("not found");
-    }
 }
