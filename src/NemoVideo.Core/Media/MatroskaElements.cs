@@ -25,7 +25,7 @@ internal sealed class MatroskaFacts
             Container = MediaContainer.Matroska, Brand = Brand ?? "matroska", Length = Length, Truncated = Truncated,
             HasVideo = HasVideo, HasAudio = first != null, VideoCodec = VideoCodec, AudioCodec = first?.Codec,
             Width = Width, Height = Height, SampleRate = first?.SampleRate, Channels = first?.Channels,
-            Duration = DurationNs is double ns && ns > 0 ? TimeSpan.FromTicks((long)(ns / 100)) : null,
+            Duration = DurationNs is double ns && ns > 0 && ns / 100 < TimeSpan.MaxValue.Ticks ? TimeSpan.FromTicks((long)(ns / 100)) : null,
             AudioTracks = Audio, Tags = Tags, Chapters = Chapters, Cover = Cover,
             TagFormat = Tags.Count > 0 || Chapters.Count > 0 || Cover != null ? "Matroska" : null,
         };
@@ -136,8 +136,9 @@ internal static class MatroskaElements
                         break;
                 }
             }
-            // Like ffmpeg: a chapter must start after the one before it.
-            if (!shown || from is not long f || last > 0 && f <= last) continue;
+            // Hidden and disabled chapters are not for listeners (the specification; ffmpeg 5.1 keeps them, checked);
+            // like ffmpeg, a chapter must start after the one before it.
+            if (!shown || from is not long f || f < 0 || last > 0 && f <= last) continue;
             last = f;
             var startTime = TimeSpan.FromTicks(f / 100);
             var endTime = to is long t && t >= f ? TimeSpan.FromTicks(t / 100) : (TimeSpan?)null;

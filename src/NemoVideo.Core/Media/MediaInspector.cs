@@ -23,9 +23,9 @@ public static class MediaInspector
         var head = new byte[512];
         var count = Mp3Reader.ReadAt(seekable, 0, head, head.Length);
         if (count >= 12 && Tag(head, 4, "ftyp") || count >= 8 && (Tag(head, 4, "moov") || Tag(head, 4, "mdat") || Tag(head, 4, "wide")))
-            return Mp4Reader.TryRead(seekable, length) ?? Unrecognised(head, count, length);
+            return Damaged(MediaContainer.Mp4, length, () => Mp4Reader.TryRead(seekable, length)) ?? Unrecognised(head, count, length);
         if (count >= 4 && head[0] == 0x1A && head[1] == 0x45 && head[2] == 0xDF && head[3] == 0xA3)
-            return MatroskaReader.Read(seekable, length);
+            return Damaged(MediaContainer.Matroska, length, () => MatroskaReader.Read(seekable, length))!;
         if (count >= 12 && Tag(head, 0, "RIFF") && Tag(head, 8, "WAVE"))
             return WaveFacts(seekable, length);
         if (count >= 3 && (Tag3(head, "ID3") || head[0] == 0xFF && (head[1] & 0xE0) == 0xE0))
@@ -33,6 +33,16 @@ public static class MediaInspector
         // No signature at the start: an MP3 may still begin after some junk; text never has frame headers that chain.
         if (!LooksLikeText(head, count) && Mp3Reader.TryRead(seekable, length) is MediaFacts mp3) return mp3;
         return Unrecognised(head, count, length);
+    }
+
+    /// <summary>The reader's answer; an index so damaged that a bounds check was missed is described as cut short, not thrown.</summary>
+    private static MediaFacts? Damaged(MediaContainer container, long length, Func<MediaFacts?> read)
+    {
+        try { return read(); }
+        catch (Exception e) when (e is IndexOutOfRangeException or ArgumentOutOfRangeException or ArgumentException or OverflowException)
+        {
+            return new MediaFacts { Container = container, Length = length, Truncated = true };
+        }
     }
 
     private static MediaFacts Unrecognised(byte[] head, int count, long length) =>

@@ -67,8 +67,9 @@ internal static class Mp4Metadata
     }
 
     /// <summary>mvhd's creation time (seconds since 1904) as ffprobe prints it; null when unset.</summary>
-    public static string? CreationTime(byte[] b, int s)
+    public static string? CreationTime(byte[] b, int s, int e)
     {
+        if (s + 12 > e) return null;
         var seconds = b[s] == 1 ? (long)Mp4Reader.U64(b, s + 4) : Mp4Reader.U32(b, s + 4);
         if (seconds <= 0) return null;
         if (seconds >= 2082844800) seconds -= 2082844800; // to the Unix epoch, as ffmpeg does
@@ -199,11 +200,13 @@ internal static class Mp4Metadata
         for (var r = 0; r < runs && scStart + 8 + r * 12 + 12 <= scEnd && sample < sampleCount; r++)
         {
             var firstChunk = (int)Mp4Reader.U32(b, scStart + 8 + r * 12) - 1;
+            if (firstChunk < 0) break;
             var perChunk = Mp4Reader.U32(b, scStart + 12 + r * 12);
             var nextFirst = r + 1 < runs && scStart + 8 + (r + 1) * 12 + 4 <= scEnd ? (int)Mp4Reader.U32(b, scStart + 8 + (r + 1) * 12) - 1 : (int)chunkCount;
             for (var c = firstChunk; c < nextFirst && c < chunkCount && sample < sampleCount; c++)
             {
                 var offset = Chunk(c);
+                if (offset < 0) break; // past the table: a damaged index
                 for (var k = 0; k < perChunk && sample < sampleCount; k++, sample++)
                 {
                     offsets.Add((offset, Size(sample)));
@@ -227,10 +230,11 @@ internal static class Mp4Metadata
             var end = i + 1 < times.Count ? times[i + 1] : t.MediaDuration;
             var from = Ticks(times[i], t.Timescale);
             var to = Ticks(end, t.Timescale);
+            if (from < TimeSpan.Zero) continue;
             chapters.Add(new MediaChapter(from, to >= from ? to : null, title));
         }
         return chapters;
     }
 
-    private static TimeSpan Ticks(ulong units, uint timescale) => TimeSpan.FromTicks((long)(units * 10_000_000.0 / timescale));
+    private static TimeSpan Ticks(ulong units, uint timescale) => TimeSpan.FromTicks((long)Math.Min(units * 10_000_000.0 / timescale, TimeSpan.MaxValue.Ticks));
 }

@@ -44,7 +44,7 @@ internal static class Mp4Reader
         var tracks = new List<Mp4Track>();
         foreach (var (type, start, end) in Children(moov, 0, moov.Length))
         {
-            if (type == "mvhd") { facts.MovieSeconds = Duration(moov, start); facts.CreationTime = Mp4Metadata.CreationTime(moov, start); }
+            if (type == "mvhd") { facts.MovieSeconds = Duration(moov, start); facts.CreationTime = Mp4Metadata.CreationTime(moov, start, end); }
             else if (type == "trak") tracks.Add(ReadTrack(moov, start, end));
             else if (type == "udta") Mp4Metadata.ReadUserData(moov, start, end, facts);
         }

@@ -136,6 +136,81 @@ public class ContainerMetadataTests
     }
 
     [Fact]
+    public async Task Without_a_chapter_track_an_MP4s_Nero_chapters_are_read()
+    {
+        var bytes = File.ReadAllBytes(await TaggedAsync(".mp4"));
+        // Renaming every tref/chap reference leaves the chpl list as the only chapters, for ffprobe as for us.
+        var renamed = 0;
+        for (var i = 0; i + 8 <= bytes.Length; i++)
+            if (bytes[i] == 't' && bytes[i + 1] == 'r' && bytes[i + 2] == 'e' && bytes[i + 3] == 'f' && bytes[i + 8] == 'c' && bytes[i + 9] == 'h' && bytes[i + 10] == 'a' && bytes[i + 11] == 'p')
+            { bytes[i + 8] = (byte)'x'; renamed++; }
+        Assert.True(renamed > 0);
+        var path = Path.Combine(Directory.CreateDirectory(Path.Combine(Path.GetTempPath(), "nemo-test-media")).FullName, $"chpl-only-{Guid.NewGuid():N}.mp4");
+        File.WriteAllBytes(path, bytes);
+        try
+        {
+            var facts = MediaInspector.Inspect(path);
+            var chapters = (await ProbeAsync(path)).GetProperty("chapters").EnumerateArray().ToList();
+            Assert.Equal(3, chapters.Count);
+            Assert.Equal("1/10000000", chapters[0].GetProperty("time_base").GetString()); // chpl's unit: ffprobe read the list, not the track
+            Assert.Equal(chapters.Select(c => c.GetProperty("tags").GetProperty("title").GetString()), facts.Chapters.Select(c => c.Title));
+            Assert.Equal(chapters.Select(c => Math.Round(Seconds(c, "start_time"), 3)), facts.Chapters.Select(c => Math.Round(c.Start.TotalSeconds, 3)));
+            Assert.All(facts.Chapters, c => Assert.Null(c.End)); // the list gives starts only
+            Assert.Equal(2, facts.AudioTracks.Count);
+        }
+        finally { File.Delete(path); }
+    }
+
+    [Fact]
+    public async Task A_MOVs_QuickTime_strings_and_Macintosh_language_codes_are_read_as_ffprobe_reads_them()
+    {
+        var source = await TaggedAsync(".mp4");
+        var path = await Media.MadeAsync("tagged.mov", p => new List<string> { "-i", source, "-map", "0:v:0", "-map", "0:a", "-c", "copy", "-f", "mov", p });
+        var facts = MediaInspector.Inspect(path);
+        var probe = await ProbeAsync(path);
+        Assert.Equal("qt  ", facts.Brand);
+        var tags = FormatTags(probe);
+        Assert.Equal("Episode 7 — Çava", tags["title"]);
+        Assert.Equal(tags.OrderBy(t => t.Key), facts.Tags.OrderBy(t => t.Key));
+        SameStreams(probe, facts);
+        Assert.Equal(new[] { "eng", "ger" }, facts.AudioTracks.Select(a => a.Language));
+        Assert.Equal(probe.GetProperty("chapters").EnumerateArray().Select(c => c.GetProperty("tags").GetProperty("title").GetString()), facts.Chapters.Select(c => c.Title));
+    }
+
+    [Theory]
+    [InlineData("988101ec8100", 2)] // ChapterFlagHidden 1, then a Void: dropped, though ffprobe 5.1 keeps it
+    [InlineData("45988100ec80", 2)] // ChapterFlagEnabled 0: dropped likewise
+    [InlineData("ec8400000000", 3)] // only a Void: kept, so the two above are dropped for their flag
+    public async Task Hidden_and_disabled_Matroska_chapters_are_left_out(string replacement, int expected)
+    {
+        var bytes = File.ReadAllBytes(await TaggedAsync(".mkv"));
+        // The second chapter's ChapterTimeEnd (2 s, in 6 bytes) becomes the flag: the file keeps its length and layout.
+        var end = MatroskaBytes.IndexOf(bytes, Convert.FromHexString("928477359400"), 0);
+        Convert.FromHexString(replacement).CopyTo(bytes, end);
+        var facts = MediaInspector.Inspect(new MemoryStream(bytes), bytes.Length);
+        Assert.Equal(expected, facts.Chapters.Count);
+        Assert.Equal(expected == 3 ? new[] { FirstTitle, "Middle part", "Ende" } : new[] { FirstTitle, "Ende" }, facts.Chapters.Select(c => c.Title));
+    }
+
+    [Fact]
+    public async Task A_Matroska_chapter_starting_before_the_one_before_it_is_dropped_as_ffprobe_drops_it()
+    {
+        var bytes = File.ReadAllBytes(await TaggedAsync(".mkv"));
+        var third = MatroskaBytes.IndexOf(bytes, Convert.FromHexString("73c48103"), 0); // ChapterUID 3
+        var start = MatroskaBytes.IndexOf(bytes, Convert.FromHexString("918477359400"), third); // its ChapterTimeStart, 2 s
+        Convert.FromHexString("91841dcd6500").CopyTo(bytes, start); // 0.5 s
+        var path = Path.Combine(Directory.CreateDirectory(Path.Combine(Path.GetTempPath(), "nemo-test-media")).FullName, $"chapter-order-{Guid.NewGuid():N}.mkv");
+        File.WriteAllBytes(path, bytes);
+        try
+        {
+            var chapters = (await ProbeAsync(path)).GetProperty("chapters").EnumerateArray().ToList();
+            Assert.Equal(2, chapters.Count);
+            Assert.Equal(chapters.Select(c => c.GetProperty("tags").GetProperty("title").GetString()), MediaInspector.Inspect(path).Chapters.Select(c => c.Title));
+        }
+        finally { File.Delete(path); }
+    }
+
+    [Fact]
     public async Task Per_stream_tags_of_plain_ffmpeg_output_stay_out_of_the_file_tags()
     {
         var path = await Media.ClipAsync(".mkv", seconds: 2);
@@ -166,7 +241,7 @@ public class ContainerMetadataTests
         }
         var bytes = File.ReadAllBytes(piped);
         // The Segment's size is all ones: unknown, as a pipe leaves it.
-        var segment = IndexOf(bytes, new byte[] { 0x18, 0x53, 0x80, 0x67 }, 0);
+        var segment = MatroskaBytes.IndexOf(bytes, new byte[] { 0x18, 0x53, 0x80, 0x67 }, 0);
         Assert.Equal(0x01, bytes[segment + 4]);
         Assert.All(bytes.Skip(segment + 5).Take(7), b => Assert.Equal(0xFF, b));
 
@@ -175,7 +250,7 @@ public class ContainerMetadataTests
         Assert.Equal("fre", facts.AudioTracks[0].Language);
 
         // A live recording also leaves its clusters of unknown size: the walk stops there, with the tracks already read.
-        var cluster = IndexOf(bytes, new byte[] { 0x1F, 0x43, 0xB6, 0x75 }, segment);
+        var cluster = MatroskaBytes.IndexOf(bytes, new byte[] { 0x1F, 0x43, 0xB6, 0x75 }, segment);
         var sizeLength = 1;
         while ((bytes[cluster + 4] & (0x80 >> (sizeLength - 1))) == 0) sizeLength++;
         bytes[cluster + 4] = (byte)(0xFF >> (sizeLength - 1));
@@ -232,17 +307,50 @@ public class ContainerMetadataTests
 
         // Cut inside the track list, the file is clearly cut short, and still does not throw.
         var tracksId = new byte[] { 0x16, 0x54, 0xAE, 0x6B };
-        var tracks = IndexOf(bytes, tracksId, IndexOf(bytes, tracksId, 0) + 4); // the first is the SeekHead's pointer to it
+        var tracks = MatroskaBytes.IndexOf(bytes, tracksId, MatroskaBytes.IndexOf(bytes, tracksId, 0) + 4); // the first is the SeekHead's pointer to it
         var stub = bytes.Take(tracks + 40).ToArray();
         var cut = MediaInspector.Inspect(new MemoryStream(stub), stub.Length);
         Assert.True(cut.Truncated);
         for (var n = 1; n < 400; n += 7) MediaInspector.Inspect(new MemoryStream(bytes, 0, n), n); // any cut, none throws
     }
 
-    private static int IndexOf(byte[] haystack, byte[] needle, int from)
+    [Theory]
+    [InlineData(".mkv")]
+    [InlineData(".mp4")]
+    public async Task Damaged_metadata_is_described_never_thrown(string extension)
     {
-        for (var i = from; i + needle.Length <= haystack.Length; i++)
-            if (haystack.AsSpan(i, needle.Length).SequenceEqual(needle)) return i;
-        throw new InvalidOperationException("not found");
+        var whole = File.ReadAllBytes(await TaggedAsync(extension));
+        // The metadata sits in the first 12 KB of the Matroska and after the media data of the MP4.
+        var (from, to) = extension == ".mkv" ? (40, 12_000) : (whole.Length - 16_000, whole.Length);
+        var random = new Random(7);
+        for (var round = 0; round < 300; round++)
+        {
+            var bytes = (byte[])whole.Clone();
+            for (var k = 0; k < 8; k++) bytes[random.Next(from, to)] = (byte)random.Next(256);
+            var facts = MediaInspector.Inspect(new MemoryStream(bytes), bytes.Length);
+            Assert.NotEqual(MediaContainer.Unknown, facts.Container);
+        }
     }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Tags_after_the_clusters_are_found_through_the_SeekHead(bool throughSecondSeekHead)
+    {
+        var original = File.ReadAllBytes(await TaggedAsync(".mkv"));
+        var moved = MatroskaBytes.MoveTagsToTheEnd(original, throughSecondSeekHead);
+        var path = Path.Combine(Directory.CreateDirectory(Path.Combine(Path.GetTempPath(), "nemo-test-media")).FullName, $"tags-at-end-{throughSecondSeekHead}-{Guid.NewGuid():N}.mkv");
+        File.WriteAllBytes(path, moved);
+        try
+        {
+            var facts = MediaInspector.Inspect(path);
+            var tags = FormatTags(await ProbeAsync(path));
+            Assert.Equal("NemoVideo", tags["artist"]); // ffprobe finds them where they went: the file is sound
+            Assert.Equal(tags.OrderBy(t => t.Key), facts.Tags.OrderBy(t => t.Key));
+            Assert.Equal(3, facts.Chapters.Count);
+            Assert.Equal(2, facts.AudioTracks.Count);
+        }
+        finally { File.Delete(path); }
+    }
+
 }
