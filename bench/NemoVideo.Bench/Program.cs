@@ -1,13 +1,13 @@
 using System.Diagnostics;
 using NemoVideo.Bench;
 
-// dotnet run -c Release --project bench/NemoVideo.Bench [-- --quick] [--only upload,polling,batch,stream,local,verify,nightly] [--out bench/RESULTS.md]
+// dotnet run -c Release --project bench/NemoVideo.Bench [-- --quick] [--only upload,polling,batch,stream,local,podcast,verify,nightly] [--out bench/RESULTS.md]
 if (args.Length > 0 && args[0] == "memprobe") return await TransferBench.MemProbeAsync(args);
 if (args.Length > 0 && args[0] == "tokenprobe") return await TokenProbe.RunAsync(args);
 
 var quick = args.Contains("--quick");
 string? Arg(string name) => args.SkipWhile(a => a != name).Skip(1).FirstOrDefault();
-var only = (Arg("--only") ?? "upload,polling,batch,stream,local,verify,nightly").Split(',').ToHashSet();
+var only = (Arg("--only") ?? "upload,polling,batch,stream,local,podcast,verify,nightly").Split(',').ToHashSet();
 var output = Arg("--out") ?? Path.Combine(FindRoot(), "bench", quick ? "RESULTS.quick.md" : "RESULTS.md");
 var work = Directory.CreateDirectory(Path.Combine(Path.GetTempPath(), "nemo-bench-" + Environment.ProcessId)).FullName;
 var results = new Results();
@@ -21,6 +21,7 @@ try
     if (only.Contains("upload")) await TransferBench.RunAsync(results, work, quick ? 64L << 20 : 450L << 20, quick ? 3 : 5);
     if (only.Contains("stream")) await StreamBench.RunAsync(results, quick ? 20_000 : 200_000, quick ? 3 : 7);
     if (only.Contains("local")) await LocalBench.RunAsync(results, work, quick ? 1 : 10, quick ? 3 : 9);
+    if (only.Contains("podcast")) await PodcastBench.RunAsync(results, work, quick ? 4 : 8, quick ? 3 : 7);
     if (only.Contains("batch")) await JobBench.BatchAsync(results, work, clip, 16, quick ? 1 : 3);
     if (only.Contains("nightly")) await JobBench.NightlyAsync(results, work, clip, quick ? 40 : 200);
     if (only.Contains("verify")) await VerifyBench.RunAsync(results, work, quick ? 3 : 9);

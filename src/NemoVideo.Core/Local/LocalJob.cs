@@ -47,7 +47,7 @@ public sealed partial class LocalJob
             var loudness = request is Mp3Request { Loudness: not null } lm ? await MeasureSourceAsync(lm, info, progress, ct).ConfigureAwait(false) : null;
             var plan = request switch
             {
-                Mp3Request m => LocalPlans.Mp3(m, info, temp, loudness?.Filter),
+                Mp3Request m => LocalPlans.Mp3(m, info, temp, loudness?.Filter, alsoToStdout: loudness?.Filter != null),
                 CompressRequest c => LocalPlans.Compress(c, info, temp, passLog),
                 _ => throw new NotSupportedException(request.GetType().Name),
             };
@@ -59,7 +59,11 @@ public sealed partial class LocalJob
                 else
                     await StopAsync(speculation, speculativeCopy).ConfigureAwait(false);
             }
-            if (!done) await EncodeAsync(plan, source, info, loudness is null ? (0, 1) : (MeasureShare, EncodeShare), progress, ct).ConfigureAwait(false);
+            // With a loudness target the MP3 is measured while it is made: the encoder's output goes to a meter as well.
+            LoudnessReading? made = null;
+            if (done) { }
+            else if (loudness?.Filter != null) made = await EncodeMeasuredAsync(plan, source, info, MeasureShare, progress, ct).ConfigureAwait(false);
+            else await EncodeAsync(plan, source, info, loudness is null ? (0, 1) : (MeasureShare, 1 - MeasureShare), progress, ct).ConfigureAwait(false);
             var facts = Media.MediaInspector.Inspect(temp);
             if (OutputCheck.Judge(request, facts, null).Problem is string problem)
                 throw new LocalEngineException(LocalErrorKind.ConversionFailed, $"ffmpeg's output for '{source.Name}' is not what was asked: {problem}",
@@ -69,7 +73,7 @@ public sealed partial class LocalJob
             if (request is Mp3Request { Loudness: LoudnessTarget target } loud)
             {
                 if (loudness!.Filter is null) warnings.Add($"'{source.Name}' has only silence: its loudness was left as it is.");
-                else measured = await CheckLoudnessAsync(loud, target, info, loudness, source, temp, progress, ct).ConfigureAwait(false);
+                else measured = await CheckLoudnessAsync(loud, target, info, loudness, made!, source, temp, progress, ct).ConfigureAwait(false);
             }
             if (request is Mp3Request tagged) facts = await TagAsync(tagged, source, output, facts, ct).ConfigureAwait(false);
             progress?.Report(new JobProgress(JobStage.Completed, 100, "Done"));

@@ -33,17 +33,39 @@ public static class LocalPlans
 
     private static List<string> CopyArgs(string source, int typeIndex, string output) => Mp3Args(source, typeIndex, new[] { "-c:a", "copy" }, output);
 
-    /// <summary>One audio track to an MP3 file; title, artist and the rest go over into ID3v2.3 tags, which every player reads.</summary>
-    private static List<string> Mp3Args(string source, int typeIndex, IEnumerable<string> codec, string output)
+    /// <summary>
+    /// One audio track to an MP3 file; title, artist and the rest go over into ID3v2.3 tags, which every player reads.
+    /// <paramref name="alsoToStdout"/>: the same MP3 goes to standard output too (ffmpeg's tee muxer), for a meter to
+    /// read while it is made; progress then goes to stderr.
+    /// </summary>
+    private static List<string> Mp3Args(string source, int typeIndex, IEnumerable<string> codec, string output, bool alsoToStdout = false)
     {
         var args = new List<string>(Common) { "-i", source, "-map", "0:a:" + typeIndex.ToString(CultureInfo.InvariantCulture), "-vn", "-sn", "-dn" };
+        if (alsoToStdout) args[args.IndexOf("pipe:1")] = "pipe:2";
         args.AddRange(codec);
-        args.AddRange(new[] { "-map_metadata", "0", "-id3v2_version", "3", "-f", "mp3", output });
+        args.AddRange(alsoToStdout
+            ? new[] { "-map_metadata", "0", "-f", "tee", "[f=mp3:id3v2_version=3]" + TeeEscape(output) + "|[f=mp3]pipe:1" }
+            : new[] { "-map_metadata", "0", "-id3v2_version", "3", "-f", "mp3", output });
         return args;
     }
 
-    /// <summary>One audio track to MP3; with <c>audioFilter</c> (a loudness gain) the audio is always encoded, never copied.</summary>
-    internal static LocalPlan Mp3(Mp3Request r, MediaInfo info, string output, string? audioFilter = null)
+    /// <summary>A path as the tee muxer reads it: its delimiters and the escape character escaped (Windows' backslashes too).</summary>
+    internal static string TeeEscape(string path)
+    {
+        var sb = new System.Text.StringBuilder(path.Length + 8);
+        foreach (var c in path)
+        {
+            if (c is '\\' or '|' or '[' or ']' or '\'') sb.Append('\\');
+            sb.Append(c);
+        }
+        return sb.ToString();
+    }
+
+    /// <summary>
+    /// One audio track to MP3; with <c>audioFilter</c> (a loudness gain) the audio is always encoded, never copied, and
+    /// with <c>alsoToStdout</c> also written to standard output for a meter.
+    /// </summary>
+    internal static LocalPlan Mp3(Mp3Request r, MediaInfo info, string output, string? audioFilter = null, bool alsoToStdout = false)
     {
         var audio = PickAudio(r, info);
         var copy = audio.Codec == "mp3" && r.Encoding.IsDefault && audioFilter is null;
@@ -53,7 +75,7 @@ public static class LocalPlans
         codec.AddRange(r.Encoding.EncodeKbps is int kbps
             ? new[] { "-c:a", "libmp3lame", "-b:a", kbps.ToString(CultureInfo.InvariantCulture) + "k" }
             : new[] { "-c:a", "libmp3lame", "-q:a", r.Encoding.VbrQuality!.Value.ToString(CultureInfo.InvariantCulture) });
-        return new LocalPlan(new[] { Mp3Args(info.Path, audio.TypeIndex, codec, output) }, r.Encoding.EncodeKbps, false);
+        return new LocalPlan(new[] { Mp3Args(info.Path, audio.TypeIndex, codec, output, alsoToStdout) }, r.Encoding.EncodeKbps, false);
     }
 
     internal static LocalPlan Compress(CompressRequest r, MediaInfo info, string output, string passLog)

@@ -41,23 +41,29 @@ public static class LoudnessMeter
     public const double EncoderHeadroom = 0.6;
 
     private static readonly Regex Summary = new(
-        @"Integrated loudness:\s*I:\s*(?<i>-?[\d.]+|-inf) LUFS\s*Threshold:\s*(?<t>-?[\d.]+|-inf) LUFS\s*Loudness range:\s*LRA:\s*(?<lra>-?[\d.]+) LU.*?True peak:\s*Peak:\s*(?<tp>-?[\d.]+|-inf) dBFS",
+        @"Integrated loudness:\s*I:\s*(?<i>-?[\d.]+|-inf) LUFS\s*Threshold:\s*(?<t>-?[\d.]+|-inf) LUFS\s*Loudness range:\s*LRA:\s*(?<lra>-?[\d.]+) LU.*?(?:True|Sample) peak:\s*Peak:\s*(?<tp>-?[\d.]+|-inf) dBFS",
         RegexOptions.Singleline | RegexOptions.CultureInvariant);
 
-    /// <summary>The ffmpeg arguments that measure audio track <paramref name="audioTypeIndex"/> of <paramref name="path"/>.</summary>
-    public static IReadOnlyList<string> MeasureArgs(string path, int audioTypeIndex = 0) => new[]
+    /// <summary>
+    /// The ffmpeg arguments that measure audio track <paramref name="audioTypeIndex"/> of <paramref name="path"/>;
+    /// <paramref name="truePeak"/> false reads the sample peak instead, at under half the cost (4× oversampling is most of it).
+    /// </summary>
+    public static IReadOnlyList<string> MeasureArgs(string path, int audioTypeIndex = 0, bool truePeak = true)
     {
         // The summary is logged at "info"; framelog=verbose keeps the ten lines a second out of it.
-        "-hide_banner", "-nostdin", "-nostats", "-loglevel", "info", "-progress", "pipe:1", "-i", path,
-        "-map", "0:a:" + audioTypeIndex.ToString(CultureInfo.InvariantCulture), "-vn", "-sn", "-dn",
-        "-af", "ebur128=peak=true:framelog=verbose", "-f", "null", "-",
-    };
+        var args = new List<string> { "-hide_banner", "-nostdin", "-nostats", "-loglevel", "info" };
+        if (path == "pipe:0") args.AddRange(new[] { "-f", "mp3" }); // what the encoder sends while it writes the file
+        else args.AddRange(new[] { "-progress", "pipe:1" });
+        args.AddRange(new[] { "-i", path, "-map", "0:a:" + audioTypeIndex.ToString(CultureInfo.InvariantCulture), "-vn", "-sn", "-dn",
+            "-af", "ebur128=peak=" + (truePeak ? "true" : "sample") + ":framelog=verbose", "-f", "null", "-" });
+        return args;
+    }
 
     /// <summary>Measures the file; <paramref name="progress"/> gets the share done (0..1) when the duration is known.</summary>
     public static async Task<LoudnessReading> MeasureAsync(FfmpegTools tools, string path, int audioTypeIndex, TimeSpan? duration,
-        Action<double>? progress, CancellationToken ct)
+        Action<double>? progress, CancellationToken ct, bool truePeak = true)
     {
-        var run = await FfmpegTools.RunAsync(tools.Ffmpeg, MeasureArgs(path, audioTypeIndex), line =>
+        var run = await FfmpegTools.RunAsync(tools.Ffmpeg, MeasureArgs(path, audioTypeIndex, truePeak), line =>
         {
             if (progress != null && FfmpegProgress.TryRead(line, duration, out var share)) progress(share);
         }, ct).ConfigureAwait(false);
