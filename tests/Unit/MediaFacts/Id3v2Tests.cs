@@ -460,5 +460,44 @@ public class Id3v2Tests : IDisposable
         Assert.Equal(FormatTags(probe), FormatTags(again));
         Assert.Equal(Chapters(probe), Chapters(again));
         Assert.Equal(AfterTag(path), AfterTag(rewritten));
+
+        // A new cover replaces ffmpeg's PNG (one picture left); RemoveCover leaves none; the tags stay.
+        var jpeg = File.ReadAllBytes(await JpegAsync());
+        var covered = Written(path, new Id3Changes { Cover = new CoverPicture("image/jpeg", jpeg) }, $"covered-{version}.mp3");
+        var coveredProbe = await ProbeAsync(covered);
+        Assert.Equal("mjpeg", AttachedPicture(coveredProbe)!.Value.GetProperty("codec_name").GetString());
+        Assert.Single(coveredProbe.GetProperty("streams").EnumerateArray(), s => s.GetProperty("codec_type").GetString() == "video");
+        Assert.Equal(jpeg, MediaInspector.Inspect(covered).Cover!.Data);
+        var bare = Written(covered, new Id3Changes { RemoveCover = true }, $"bare-{version}.mp3");
+        var bareProbe = await ProbeAsync(bare);
+        Assert.Null(AttachedPicture(bareProbe));
+        Assert.Null(MediaInspector.Inspect(bare).Cover);
+        Assert.Equal(FormatTags(probe), FormatTags(bareProbe));
+    }
+
+    [Fact]
+    public async Task An_ID3v2_2_tag_is_recognised_and_its_text_read_as_ffprobe_reads_it()
+    {
+        byte[] Frame22(string id, string text)
+        {
+            var data = new byte[] { 0 }.Concat(Encoding.Latin1.GetBytes(text)).ToArray();
+            return Encoding.ASCII.GetBytes(id).Concat(new[] { (byte)(data.Length >> 16), (byte)(data.Length >> 8), (byte)data.Length }).Concat(data).ToArray();
+        }
+        var comment = new byte[] { 0 }.Concat(Encoding.ASCII.GetBytes("eng\0An old comment")).ToArray();
+        var frames = Frame22("TT2", "Old title").Concat(Frame22("TP1", "Old artist")).Concat(Frame22("TAL", "Old album")).Concat(Frame22("TCO", "(17)"))
+            .Concat(Encoding.ASCII.GetBytes("COM")).Concat(new[] { (byte)0, (byte)0, (byte)comment.Length }).Concat(comment).Concat(new byte[32]).ToArray();
+        var path = Path.Combine(_dir, "v22.mp3");
+        File.WriteAllBytes(path, Header(2, 0, frames.Length).Concat(frames).Concat(File.ReadAllBytes(await TaglessAsync(4))).ToArray());
+        var probe = await ProbeAsync(path);
+        var facts = MediaInspector.Inspect(path);
+        Assert.Equal("ID3v2.2", facts.TagFormat);
+        Assert.Equal("Old title", facts.Tags["title"]);
+        Assert.Equal("Rock", facts.Tags["genre"]);
+        SameAsFfprobe(facts, probe);
+
+        // Rewritten as 2.3 with the ids widened: ffprobe sees the same tags.
+        var rewritten = Written(path, new Id3Changes(), "v22-as-23.mp3");
+        Assert.Equal(3, File.ReadAllBytes(rewritten)[3]);
+        Assert.Equal(FormatTags(probe), FormatTags(await ProbeAsync(rewritten)));
     }
 }
