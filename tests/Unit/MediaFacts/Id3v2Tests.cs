@@ -500,4 +500,30 @@ public class Id3v2Tests : IDisposable
         Assert.Equal(3, File.ReadAllBytes(rewritten)[3]);
         Assert.Equal(FormatTags(probe), FormatTags(await ProbeAsync(rewritten)));
     }
+
+    [Fact]
+    public async Task A_damaged_tag_is_described_or_refused_never_thrown_at_random()
+    {
+        var changes = new Id3Changes { Chapters = new[] { new MediaChapter(TimeSpan.Zero, null, "One"), new MediaChapter(TimeSpan.FromSeconds(1), null, "Two") } };
+        changes.Tags["title"] = "Fuzzed ÿ 日本";
+        changes.Tags["comment"] = "c";
+        changes.Tags["custom"] = "x";
+        var good = File.ReadAllBytes(Written(await TaglessAsync(4), changes, "fuzz-source.mp3"));
+        var frames = TagLength(good) - Id3v2Writer.Padding;
+        var random = new Random(1234);
+        for (var run = 0; run < 400; run++)
+        {
+            var bytes = (byte[])good.Clone();
+            for (var k = random.Next(1, 6); k > 0; k--) bytes[random.Next(3, frames)] = (byte)random.Next(256);
+            if (run % 4 == 0) bytes[3] = (byte)random.Next(2, 5); // read as another version
+            using var stream = new MemoryStream(bytes, writable: false);
+            var facts = MediaInspector.Inspect(stream, bytes.Length); // never throws
+            Assert.NotNull(facts);
+            try
+            {
+                Id3v2Writer.Write(new MemoryStream(bytes, writable: false), new MemoryStream(), new Id3Changes());
+            }
+            catch (InvalidDataException) { } // refused with a message: the one exception allowed
+        }
+    }
 }
