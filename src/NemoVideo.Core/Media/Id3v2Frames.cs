@@ -6,11 +6,11 @@ namespace NemoVideo.Media;
 /// <summary>The frames of a new ID3v2.3 tag: the old tag's frames in 2.3 form, merged with the changes asked for.</summary>
 internal static class Id3v2Frames
 {
-    private static readonly Regex DatePattern = new(@"^(\d{4})(?:-(\d{2})(?:-(\d{2})(?:[T ](\d{2}):(\d{2}))?)?)?", RegexOptions.CultureInvariant);
+    internal static readonly Regex DatePattern = new(@"^(\d{4})(?:-(\d{2})(?:-(\d{2})(?:[T ](\d{2}):(\d{2}))?)?)?", RegexOptions.CultureInvariant);
 
     public static List<Id3v2Frame> Merge(Id3v2Tag? tag, Id3Changes changes, TimeSpan audioDuration)
     {
-        var frames = tag is null ? new List<Id3v2Frame>() : ToVersion3(tag);
+        var frames = tag is null ? new List<Id3v2Frame>() : Id3v2Version3.Frames(tag);
         foreach (var change in changes.Tags) ApplyTag(frames, change.Key, change.Value);
 
         var chapters = changes.Chapters;
@@ -85,7 +85,7 @@ internal static class Id3v2Frames
     }
 
     /// <summary>TYER, and TDAT (DDMM) and TIME (HHMM) when the date gives them: ID3v2.3 has no single date frame.</summary>
-    private static IEnumerable<Id3v2Frame> DateFrames(string value)
+    internal static IEnumerable<Id3v2Frame> DateFrames(string value)
     {
         var m = DatePattern.Match(value.Trim());
         if (!m.Success) throw new ArgumentException($"The date \"{value}\" does not start with a four-digit year (yyyy, yyyy-MM-dd or yyyy-MM-dd HH:mm), all ID3v2.3 can hold.", nameof(value));
@@ -124,7 +124,7 @@ internal static class Id3v2Frames
         return new Id3v2Frame("COMM", b.ToArray());
     }
 
-    private static Id3v2Frame Picture(CoverPicture cover)
+    internal static Id3v2Frame Picture(CoverPicture cover)
     {
         var b = new List<byte>(cover.Data.Length + 64);
         var description = cover.Description ?? "";
@@ -180,126 +180,5 @@ internal static class Id3v2Frames
         to.Add(f.RawFlags?[0] ?? 0);
         to.Add(f.RawFlags?[1] ?? 0);
         to.AddRange(f.Data);
-    }
-
-    /// <summary>The old tag's frames as ID3v2.3 has them: 2.2 ids widened, 2.4 dates split and UTF-8/UTF-16BE text re-encoded.</summary>
-    private static List<Id3v2Frame> ToVersion3(Id3v2Tag tag)
-    {
-        var result = new List<Id3v2Frame>();
-        foreach (var f in tag.Frames)
-        {
-            if (tag.Major == 3) { result.Add(f); continue; }
-            if (tag.Major == 2)
-            {
-                if (tag.IdOf(f) is not string id) continue; // 2.2 frames without a 2.3 counterpart
-                if (id == "APIC" && tag.TryReadPicture(f, out var type, out var picture))
-                {
-                    result.Add(new Id3v2Frame("APIC", PictureOfType(picture, type)));
-                }
-                else if (id != "APIC") result.Add(new Id3v2Frame(id, f.Data));
-                continue;
-            }
-            switch (f.Id)
-            {
-                case "SEEK" or "ASPI" or "CHAP" or "CTOC": continue; // byte offsets into a file that changes; chapters are rewritten
-                case "TDRC":
-                    var text = Plain(f);
-                    if (text != null && DatePattern.IsMatch(text.Trim())) result.AddRange(DateFrames(text));
-                    continue;
-                case "TDOR":
-                    var original = Plain(f);
-                    if (original is { Length: >= 4 }) result.Add(Text("TORY", original.Substring(0, 4)));
-                    continue;
-            }
-            var id4 = f.Id == "TIPL" ? "IPLS" : f.Id;
-            if (f.RawFlags != null || f.Data.Length == 0 || f.Data[0] < 2) { result.Add(new Id3v2Frame(id4, f.Data, f.RawFlags)); continue; }
-            if (Reencoded(id4, f.Data) is byte[] data) result.Add(new Id3v2Frame(id4, data));
-        }
-        return result;
-    }
-
-    private static byte[] PictureOfType(CoverPicture picture, byte type)
-    {
-        var data = Picture(picture).Data;
-        var pos = 1;
-        Id3v2Text.Read(Id3v2Text.Latin1, data, ref pos, data.Length);
-        data[pos] = type;
-        return data;
-    }
-
-    private static string? Plain(Id3v2Frame f)
-    {
-        if (f.Data.Length < 1) return null;
-        var pos = 1;
-        return Id3v2Text.Read(f.Data[0], f.Data, ref pos, f.Data.Length);
-    }
-
-    /// <summary>A 2.4 frame in UTF-8 or UTF-16BE as 2.3 text (ISO-8859-1 or UTF-16 with BOM); null for a layout this writer does not know.</summary>
-    private static byte[]? Reencoded(string id, byte[] b)
-    {
-        var e = b[0];
-        var pos = 1;
-        var to = new List<byte>();
-        string Rest() => Id3v2Text.Decode(e, b, pos, b.Length - pos).TrimEnd('\0');
-        switch (id)
-        {
-            case "TXXX":
-            {
-                var description = Id3v2Text.Read(e, b, ref pos, b.Length);
-                var value = Rest();
-                var encoding = Id3v2Text.EncodingFor(description, value);
-                to.Add(encoding);
-                Id3v2Text.Write(to, encoding, description, true);
-                Id3v2Text.Write(to, encoding, value, false);
-                return to.ToArray();
-            }
-            case "WXXX":
-            {
-                var description = Id3v2Text.Read(e, b, ref pos, b.Length);
-                var encoding = Id3v2Text.EncodingFor(description);
-                to.Add(encoding);
-                Id3v2Text.Write(to, encoding, description, true);
-                for (var i = pos; i < b.Length; i++) to.Add(b[i]); // the URL is ISO-8859-1 in every version
-                return to.ToArray();
-            }
-            case "COMM" or "USLT":
-            {
-                if (b.Length < 4) return null;
-                pos = 4;
-                var description = Id3v2Text.Read(e, b, ref pos, b.Length);
-                var value = Rest();
-                var encoding = Id3v2Text.EncodingFor(description, value);
-                to.Add(encoding);
-                to.Add(b[1]); to.Add(b[2]); to.Add(b[3]);
-                Id3v2Text.Write(to, encoding, description, true);
-                Id3v2Text.Write(to, encoding, value, false);
-                return to.ToArray();
-            }
-            case "APIC":
-            {
-                var mime = Id3v2Text.Read(Id3v2Text.Latin1, b, ref pos, b.Length);
-                if (pos >= b.Length) return null;
-                var type = b[pos++];
-                var description = Id3v2Text.Read(e, b, ref pos, b.Length);
-                var encoding = Id3v2Text.EncodingFor(description);
-                to.Add(encoding);
-                Id3v2Text.Write(to, Id3v2Text.Latin1, mime, true);
-                to.Add(type);
-                Id3v2Text.Write(to, encoding, description, true);
-                for (var i = pos; i < b.Length; i++) to.Add(b[i]);
-                return to.ToArray();
-            }
-            case "IPLS":
-            case var t when t[0] == 'T':
-            {
-                var value = Rest();
-                var encoding = Id3v2Text.EncodingFor(value);
-                to.Add(encoding);
-                Id3v2Text.Write(to, encoding, value, false);
-                return to.ToArray();
-            }
-            default:
-                return null; // GEOB, SYLT, USER, OWNE, COMR… in an encoding 2.3 lacks
-        }
     }
 }

@@ -66,7 +66,8 @@ internal sealed partial class Id3v2Tag
     private static int ExtendedHeaderLength(byte[] body, int major, byte flags)
     {
         if ((flags & 0x40) == 0 || major < 3 || body.Length < 4) return 0;
-        return major == 3 ? 4 + (int)BigEndian(body, 0, 4) : Synchsafe(body, 0); // 2.3's size leaves itself out; 2.4's includes itself
+        var size = major == 3 ? 4L + BigEndian(body, 0, 4) : Synchsafe(body, 0); // 2.3's size leaves itself out; 2.4's includes itself
+        return (int)Math.Min(size, body.Length);
     }
 
     /// <summary>The frames of <paramref name="b"/> from <paramref name="pos"/> to the padding; true when one runs past <paramref name="end"/>.</summary>

@@ -20,8 +20,9 @@ public sealed class Id3Changes
     public bool RemoveCover { get; set; }
 
     /// <summary>
-    /// Applies ID3v2.3 unsynchronisation to the whole tag. Off by default: it exists only for players that do not know
-    /// ID3v2 at all (ID3v2.3 §5), FFmpeg never writes it, and it makes a tag with a JPEG cover larger for no reader of today.
+    /// Applies ID3v2.3 unsynchronisation to the whole tag (frame sizes those of the frames before it, as §3.3 and §5 say).
+    /// Off by default: it is only for players that do not know ID3v2 (§5), FFmpeg never writes it, and FFmpeg 5.1 misreads
+    /// the end of any 2.3 frame that holds a stuffed byte (it takes the size as the unsynchronised one).
     /// </summary>
     public bool Unsynchronise { get; set; }
 }

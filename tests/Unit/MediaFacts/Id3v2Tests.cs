@@ -460,5 +460,70 @@ public class Id3v2Tests : IDisposable
         Assert.Equal(FormatTags(probe), FormatTags(again));
         Assert.Equal(Chapters(probe), Chapters(again));
         Assert.Equal(AfterTag(path), AfterTag(rewritten));
+
+        // A new cover replaces ffmpeg's PNG (one picture left); RemoveCover leaves none; the tags stay.
+        var jpeg = File.ReadAllBytes(await JpegAsync());
+        var covered = Written(path, new Id3Changes { Cover = new CoverPicture("image/jpeg", jpeg) }, $"covered-{version}.mp3");
+        var coveredProbe = await ProbeAsync(covered);
+        Assert.Equal("mjpeg", AttachedPicture(coveredProbe)!.Value.GetProperty("codec_name").GetString());
+        Assert.Single(coveredProbe.GetProperty("streams").EnumerateArray(), s => s.GetProperty("codec_type").GetString() == "video");
+        Assert.Equal(jpeg, MediaInspector.Inspect(covered).Cover!.Data);
+        var bare = Written(covered, new Id3Changes { RemoveCover = true }, $"bare-{version}.mp3");
+        var bareProbe = await ProbeAsync(bare);
+        Assert.Null(AttachedPicture(bareProbe));
+        Assert.Null(MediaInspector.Inspect(bare).Cover);
+        Assert.Equal(FormatTags(probe), FormatTags(bareProbe));
+    }
+
+    [Fact]
+    public async Task An_ID3v2_2_tag_is_recognised_and_its_text_read_as_ffprobe_reads_it()
+    {
+        byte[] Frame22(string id, string text)
+        {
+            var data = new byte[] { 0 }.Concat(Encoding.Latin1.GetBytes(text)).ToArray();
+            return Encoding.ASCII.GetBytes(id).Concat(new[] { (byte)(data.Length >> 16), (byte)(data.Length >> 8), (byte)data.Length }).Concat(data).ToArray();
+        }
+        var comment = new byte[] { 0 }.Concat(Encoding.ASCII.GetBytes("eng\0An old comment")).ToArray();
+        var frames = Frame22("TT2", "Old title").Concat(Frame22("TP1", "Old artist")).Concat(Frame22("TAL", "Old album")).Concat(Frame22("TCO", "(17)"))
+            .Concat(Encoding.ASCII.GetBytes("COM")).Concat(new[] { (byte)0, (byte)0, (byte)comment.Length }).Concat(comment).Concat(new byte[32]).ToArray();
+        var path = Path.Combine(_dir, "v22.mp3");
+        File.WriteAllBytes(path, Header(2, 0, frames.Length).Concat(frames).Concat(File.ReadAllBytes(await TaglessAsync(4))).ToArray());
+        var probe = await ProbeAsync(path);
+        var facts = MediaInspector.Inspect(path);
+        Assert.Equal("ID3v2.2", facts.TagFormat);
+        Assert.Equal("Old title", facts.Tags["title"]);
+        Assert.Equal("Rock", facts.Tags["genre"]);
+        SameAsFfprobe(facts, probe);
+
+        // Rewritten as 2.3 with the ids widened: ffprobe sees the same tags.
+        var rewritten = Written(path, new Id3Changes(), "v22-as-23.mp3");
+        Assert.Equal(3, File.ReadAllBytes(rewritten)[3]);
+        Assert.Equal(FormatTags(probe), FormatTags(await ProbeAsync(rewritten)));
+    }
+
+    [Fact]
+    public async Task A_damaged_tag_is_described_or_refused_never_thrown_at_random()
+    {
+        var changes = new Id3Changes { Chapters = new[] { new MediaChapter(TimeSpan.Zero, null, "One"), new MediaChapter(TimeSpan.FromSeconds(1), null, "Two") } };
+        changes.Tags["title"] = "Fuzzed ÿ 日本";
+        changes.Tags["comment"] = "c";
+        changes.Tags["custom"] = "x";
+        var good = File.ReadAllBytes(Written(await TaglessAsync(4), changes, "fuzz-source.mp3"));
+        var frames = TagLength(good) - Id3v2Writer.Padding;
+        var random = new Random(1234);
+        for (var run = 0; run < 400; run++)
+        {
+            var bytes = (byte[])good.Clone();
+            for (var k = random.Next(1, 6); k > 0; k--) bytes[random.Next(3, frames)] = (byte)random.Next(256);
+            if (run % 4 == 0) bytes[3] = (byte)random.Next(2, 5); // read as another version
+            using var stream = new MemoryStream(bytes, writable: false);
+            var facts = MediaInspector.Inspect(stream, bytes.Length); // never throws
+            Assert.NotNull(facts);
+            try
+            {
+                Id3v2Writer.Write(new MemoryStream(bytes, writable: false), new MemoryStream(), new Id3Changes());
+            }
+            catch (InvalidDataException) { } // refused with a message: the one exception allowed
+        }
     }
 }
