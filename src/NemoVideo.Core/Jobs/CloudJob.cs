@@ -111,7 +111,7 @@ public sealed partial class CloudJob
                 return await FinishLocallyAsync(request, source, output, render, sessionId, $"The service's MP3 misses the loudness asked: {miss}", progress, ct).ConfigureAwait(false);
         }
         // NemoVideo documents no tags, chapters or cover: they are written here, onto the service's MP3, without re-encoding it.
-        if (request is Mp3Request mp3 && Mp3Tagging.ChangesFor(mp3, MediaInspector.Inspect(source.FullName), sourceTagsCarried: false) is Id3Changes changes)
+        if (request is Mp3Request mp3 && Mp3Tagging.ChangesFor(mp3, MediaInspector.Inspect(source.FullName), facts) is Id3Changes changes)
             facts = Mp3Tagging.Apply(output, changes, ct);
 
         progress?.Report(new JobProgress(JobStage.Completed, 100, "Done"));

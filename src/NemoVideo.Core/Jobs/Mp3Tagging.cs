@@ -17,18 +17,23 @@ public static class Mp3Tagging
     };
 
     /// <summary>
-    /// The changes for an MP3 made from a source of <paramref name="source"/> facts, or null when there is nothing to write.
-    /// <paramref name="sourceTagsCarried"/>: the MP3 already has the source's tags and chapters (ffmpeg carried them).
+    /// The changes for an MP3 (<paramref name="made"/>, as it is now) made from a source of <paramref name="source"/> facts,
+    /// or null when there is nothing to write: what the source carries and the MP3 lacks (ffmpeg carries tags and
+    /// chapters itself; the cloud's MP3 has none of them), with the request's own over it.
     /// </summary>
-    public static Id3Changes? ChangesFor(Mp3Request request, MediaFacts source, bool sourceTagsCarried)
+    public static Id3Changes? ChangesFor(Mp3Request request, MediaFacts source, MediaFacts made)
     {
         var changes = new Id3Changes();
-        if (!sourceTagsCarried)
-            foreach (var tag in source.Tags)
-                if (CarriedTags.Contains(tag.Key, StringComparer.OrdinalIgnoreCase) && !string.IsNullOrWhiteSpace(tag.Value)) changes.Tags[tag.Key] = tag.Value;
-        foreach (var tag in request.Tags) changes.Tags[tag.Key] = string.IsNullOrWhiteSpace(tag.Value) ? null : tag.Value;
-        changes.Chapters = request.Chapters ?? (!sourceTagsCarried && source.Chapters.Count > 0 ? source.Chapters : null);
-        changes.Cover = request.Cover ?? source.Cover;
+        foreach (var tag in source.Tags)
+            if (CarriedTags.Contains(tag.Key, StringComparer.OrdinalIgnoreCase) && !string.IsNullOrWhiteSpace(tag.Value) && !made.Tags.ContainsKey(tag.Key))
+                changes.Tags[tag.Key] = tag.Value;
+        foreach (var tag in request.Tags)
+        {
+            var value = string.IsNullOrWhiteSpace(tag.Value) ? null : tag.Value;
+            if (value != null || made.Tags.ContainsKey(tag.Key)) changes.Tags[tag.Key] = value;
+        }
+        changes.Chapters = request.Chapters ?? (made.Chapters.Count == 0 && source.Chapters.Count > 0 ? source.Chapters : null);
+        changes.Cover = request.Cover ?? (made.Cover is null ? source.Cover : null);
         return changes.Tags.Count == 0 && changes.Chapters is null && changes.Cover is null ? null : changes;
     }
 

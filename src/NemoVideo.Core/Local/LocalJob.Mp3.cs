@@ -80,8 +80,9 @@ public sealed partial class LocalJob
     /// <summary>The tag finished through the one writer: the request's tags, chapters and cover, and the source's own cover.</summary>
     private static Task<MediaFacts> TagAsync(Mp3Request request, FileInfo source, Transfers.OutputFile output, MediaFacts facts, CancellationToken ct)
     {
-        // ffmpeg carried the source's tags and chapters over; what it cannot do (a cover from an attachment, the request's own) is done here.
-        var changes = Mp3Tagging.ChangesFor(request, MediaInspector.Inspect(source.FullName), sourceTagsCarried: true);
+        // ffmpeg carried most of the source's tags and chapters; what it could not (a cover from an attachment, chapters
+        // through the tee muxer) and the request's own are written here.
+        var changes = Mp3Tagging.ChangesFor(request, MediaInspector.Inspect(source.FullName), facts);
         return Task.FromResult(changes is null ? facts : Mp3Tagging.Apply(output, changes, ct));
     }
 }

@@ -15,6 +15,9 @@ public sealed partial class LocalJob
 
     public LocalJob(FfmpegTools tools) => _tools = tools;
 
+    /// <summary>Where two-pass logs are kept while a job runs (the system's temporary folder by default).</summary>
+    public string TempDirectory { get; init; } = Path.GetTempPath();
+
     public Task<JobResult> RunAsync(MediaJobRequest request, IProgress<JobProgress>? progress = null, CancellationToken ct = default)
     {
         // The cloud's checks but the upload limits: an empty file is ffprobe's to report, and size does not matter here.
@@ -30,7 +33,7 @@ public sealed partial class LocalJob
     {
         using var output = CreateOutput(request.OutputPath, request.Overwrite);
         var temp = output.TempPath;
-        var passLog = Path.Combine(Path.GetTempPath(), "nemo-2pass-" + Guid.NewGuid().ToString("N"));
+        var passLog = Path.Combine(TempDirectory, "nemo-2pass-" + Guid.NewGuid().ToString("N"));
         // A request that may end as a plain stream copy starts copying while ffprobe looks at the file: for an MP3
         // source the copy is the whole job, and overlapping the two roughly halves it. Anything else makes the
         // copy fail at once (the MP3 muxer takes only MP3), or it is stopped when the probe says otherwise.
