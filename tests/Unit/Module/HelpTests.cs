@@ -168,13 +168,14 @@ public class HelpTests
         Assert.StartsWith("TOPIC\n    about_NemoVideo\n", text);
         Assert.All(text.Split('\n'), line => Assert.True(line.Length <= AboutTopic.Width, $"longer than {AboutTopic.Width} columns: {line}"));
         var headings = text.Split('\n').Where(l => l.Length > 0 && !l.StartsWith(' ')).ToList();
-        Assert.Equal(new[] { "TOPIC", "SHORT DESCRIPTION", "LONG DESCRIPTION", "ENGINES", "TOKENS AND CREDITS", "THE CACHE AND SETTINGS", "LOGGING AND ERRORS",
+        Assert.Equal(new[] { "TOPIC", "SHORT DESCRIPTION", "LONG DESCRIPTION", "ENGINES", "PODCAST EPISODES", "TOKENS AND CREDITS", "THE CACHE AND SETTINGS", "LOGGING AND ERRORS",
             "SCHEDULED TASKS ON WINDOWS", "INSTALLING ON SERVERS", "MORE THAN ONE MACHINE", "HELP", "SEE ALSO", "KEYWORDS" }, headings);
         var flat = Regex.Replace(text, @"\s+", " ");
         foreach (var must in new[] { "Register-ScheduledTask", "New-ScheduledTaskAction", "-NoProfile", "Start-Transcript", "-Verbose", "-ErrorVariable", "-ErrorAction Stop", "$?",
                                      "Invoke-Command -ComputerName", "-ThrottleLimit", "in the order the files finish", "ForEach-Object -Parallel",
                                      "HTTP 402", "Settings, API Tokens", "powershell-tokens.json", "~/.config/nemovideo", "no updatable help", "Update-Help -Module NemoVideo",
-                                     "Install-PSResource NemoVideo", "Install-Module NemoVideo", "Register-PSResourceRepository" })
+                                     "Install-PSResource NemoVideo", "Install-Module NemoVideo", "Register-PSResourceRepository",
+                                     "-Loudness -16", "ID3v2.3", "Get-NemoMediaInfo" })
             Assert.Contains(must, flat);
     }
 
