@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using NemoVideo.Media;
+using NemoVideo.Tests.Infrastructure;
 
 namespace NemoVideo.Tests.MediaFacts;
 
@@ -236,7 +237,7 @@ public class Id3v2Tests : IDisposable
     public async Task An_ID3v1_and_an_APEv2_trailer_are_kept_byte_for_byte()
     {
         var tagless = File.ReadAllBytes(await TaglessAsync(4));
-        var trailer = ApeTag("Artist", "APE artist").Concat(Id3v1("ID3v1 title")).ToArray();
+        var trailer = Mp3Trailers.ApeTag("Artist", "APE artist").Concat(Id3v1("ID3v1 title")).ToArray();
         var source = Path.Combine(_dir, "trailers.mp3");
         File.WriteAllBytes(source, tagless.Concat(trailer).ToArray());
 
@@ -262,25 +263,6 @@ public class Id3v2Tests : IDisposable
         return b;
     }
 
-    private static IEnumerable<byte> ApeTag(string key, string value)
-    {
-        var item = new List<byte>();
-        item.AddRange(BitConverter.GetBytes(Encoding.UTF8.GetByteCount(value)));
-        item.AddRange(BitConverter.GetBytes(0));
-        item.AddRange(Encoding.ASCII.GetBytes(key)); item.Add(0);
-        item.AddRange(Encoding.UTF8.GetBytes(value));
-        byte[] Block(bool header)
-        {
-            var b = new List<byte>(Encoding.ASCII.GetBytes("APETAGEX"));
-            b.AddRange(BitConverter.GetBytes(2000));
-            b.AddRange(BitConverter.GetBytes(item.Count + 32));
-            b.AddRange(BitConverter.GetBytes(1));
-            b.AddRange(BitConverter.GetBytes(unchecked((int)0x80000000) | (header ? 0x20000000 : 0)));
-            b.AddRange(new byte[8]);
-            return b.ToArray();
-        }
-        return Block(true).Concat(item).Concat(Block(false));
-    }
 
     [Fact]
     public async Task A_file_with_room_is_changed_in_place_and_one_without_is_left_alone()

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using NemoVideo.Media;
+using NemoVideo.Tests.Infrastructure;
 
 namespace NemoVideo.Tests.MediaFacts;
 
@@ -96,7 +97,7 @@ public class MediaInspectorTests : IDisposable
         var bytes = File.ReadAllBytes(tagged).ToList();
         var id3v1 = bytes.GetRange(bytes.Count - 128, 128);
         bytes.RemoveRange(bytes.Count - 128, 128);
-        bytes.AddRange(ApeTag("Artist", "NemoVideo"));
+        bytes.AddRange(Mp3Trailers.ApeTag("Artist", "NemoVideo"));
         bytes.AddRange(id3v1);
         File.WriteAllBytes(path, bytes.ToArray());
 
@@ -111,25 +112,6 @@ public class MediaInspectorTests : IDisposable
         Within(Int(probe.Audio!.Value, "bit_rate") / 1000.0, facts.AudioBitrateKbps!.Value, 0.02, "bitrate");
     }
 
-    private static IEnumerable<byte> ApeTag(string key, string value)
-    {
-        var item = new List<byte>();
-        item.AddRange(BitConverter.GetBytes(Encoding.UTF8.GetByteCount(value)));
-        item.AddRange(BitConverter.GetBytes(0));
-        item.AddRange(Encoding.ASCII.GetBytes(key)); item.Add(0);
-        item.AddRange(Encoding.UTF8.GetBytes(value));
-        byte[] Block(bool header)
-        {
-            var b = new List<byte>(Encoding.ASCII.GetBytes("APETAGEX"));
-            b.AddRange(BitConverter.GetBytes(2000));
-            b.AddRange(BitConverter.GetBytes(item.Count + 32));
-            b.AddRange(BitConverter.GetBytes(1));
-            b.AddRange(BitConverter.GetBytes(unchecked((int)0x80000000) | (header ? 0x20000000 : 0)));
-            b.AddRange(new byte[8]);
-            return b.ToArray();
-        }
-        return Block(true).Concat(item).Concat(Block(false));
-    }
 
     [Theory]
     [InlineData("faststart.mp4", true)]

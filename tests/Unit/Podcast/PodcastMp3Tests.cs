@@ -37,6 +37,14 @@ public class PodcastMp3Tests : IDisposable
         return (tags, chapters, pic, long.Parse(audio.GetProperty("bit_rate").GetString()!, CultureInfo.InvariantCulture));
     }
 
+    /// <summary>A podcast source copied into this test's folder as <paramref name="name"/> (its extension picks the container).</summary>
+    private async Task<string> SourceAsync(string name, bool loud = false)
+    {
+        var path = _env.PathIn(name);
+        File.Copy(await Media.PodcastSourceAsync(Path.GetExtension(name), loud), path);
+        return path;
+    }
+
     private static async Task AssertPodcastReadyAsync(JobResult result, double lufs, double truePeak, int kbps)
     {
         var path = result.Output.FullName;
@@ -119,8 +127,7 @@ public class PodcastMp3Tests : IDisposable
     {
         await using var emu = await Emulators.StartAsync(o => o.AnonymousCredits = 10_000);
         using var client = _env.Client(emu);
-        var source = _env.PathIn("call.mkv");
-        File.Copy(await Media.PodcastSourceAsync(".mkv", loud: true), source);
+        var source = await SourceAsync("call.mkv", loud: true);
         var request = new Mp3Request(source, _env.PathIn("call.mp3"), 128) { Loudness = new LoudnessTarget(-16, -1) };
         var result = await FastJobs.Cloud(client, ffmpeg: true).RunAsync(request);
         await AssertPodcastReadyAsync(result, -16, -1, 128);
@@ -134,8 +141,7 @@ public class PodcastMp3Tests : IDisposable
     {
         await using var emu = await Emulators.StartAsync(o => o.AnonymousCredits = 10_000);
         using var client = _env.Client(emu);
-        var source = _env.PathIn("call.mp4");
-        File.Copy(await Media.PodcastSourceAsync(".mp4"), source);
+        var source = await SourceAsync("call.mp4");
         var result = await FastJobs.Cloud(client, ffmpeg: false).RunAsync(new Mp3Request(source, _env.PathIn("call.mp3"), 128));
         Assert.False(result.FinishedLocally);
         var (tags, chapters, cover, bitrate) = await ProbeAsync(result.Output.FullName);
@@ -143,6 +149,17 @@ public class PodcastMp3Tests : IDisposable
         Assert.Equal(Media.PodcastChapters.Select(c => c.Title), chapters.Select(c => c.Title));
         Assert.Equal(("mjpeg", 300, 300), cover!.Value);
         Assert.InRange(bitrate, 128 * 980, 128 * 1020);
+        // The audio is the service's, byte for byte: only the tag at the head changed.
+        var render = Path.Combine(emu.DataDirectory, "renders", result.RenderId + ".mp3");
+        Assert.Equal(AfterTag(File.ReadAllBytes(render)), AfterTag(File.ReadAllBytes(result.Output.FullName)));
+    }
+
+    /// <summary>An MP3's bytes after its ID3v2 tag (and the tag's footer, when flagged).</summary>
+    private static byte[] AfterTag(byte[] b)
+    {
+        if (b.Length < 10 || b[0] != 'I' || b[1] != 'D' || b[2] != '3') return b;
+        var size = (b[6] & 0x7F) << 21 | (b[7] & 0x7F) << 14 | (b[8] & 0x7F) << 7 | (b[9] & 0x7F);
+        return b[(10 + size + ((b[5] & 0x10) != 0 ? 10 : 0))..];
     }
 
     [Fact]
@@ -150,8 +167,7 @@ public class PodcastMp3Tests : IDisposable
     {
         await using var emu = await Emulators.StartAsync(o => { o.Documented = true; o.RendersOnlyMp4 = true; o.AnonymousCredits = 10_000; });
         using var client = _env.Client(emu);
-        var source = _env.PathIn("quiet.mkv");
-        File.Copy(await Media.PodcastSourceAsync(".mkv"), source);
+        var source = await SourceAsync("quiet.mkv");
         var result = await FastJobs.Cloud(client, ffmpeg: true).RunAsync(new Mp3Request(source, _env.PathIn("quiet.mp3"), 128) { Loudness = new LoudnessTarget(-16) });
         Assert.True(result.FinishedLocally);
         Assert.Single(result.Warnings, w => w.Contains(result.RenderId, StringComparison.Ordinal));
@@ -163,8 +179,7 @@ public class PodcastMp3Tests : IDisposable
     {
         await using var emu = await Emulators.StartAsync(o => o.AnonymousCredits = 10_000);
         using var client = _env.Client(emu);
-        var source = _env.PathIn("call.mkv");
-        File.Copy(await Media.PodcastSourceAsync(".mkv"), source);
+        var source = await SourceAsync("call.mkv");
         var ex = await Assert.ThrowsAsync<LocalEngineException>(() => FastJobs.Cloud(client, ffmpeg: false).RunAsync(new Mp3Request(source, _env.PathIn("call.mp3"), 128) { Loudness = new LoudnessTarget(-16) }));
         Assert.Equal(LocalErrorKind.ToolMissing, ex.Kind);
         Assert.Contains("nothing was uploaded", ex.Message);
