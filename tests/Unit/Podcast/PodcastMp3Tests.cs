@@ -122,18 +122,20 @@ public class PodcastMp3Tests : IDisposable
         Assert.Null(result.Loudness); // not asked, not measured
     }
 
-    [Fact]
-    public async Task The_cloud_engine_gives_the_same_file_tags_written_here_and_loudness_measured_on_the_render()
+    [Theory]
+    [InlineData("call.mkv", true)]
+    [InlineData("call.mp4", false)]
+    public async Task The_cloud_engine_gives_the_same_file_tags_written_here_and_loudness_measured_on_the_render(string name, bool loud)
     {
         await using var emu = await Emulators.StartAsync(o => o.AnonymousCredits = 10_000);
         using var client = _env.Client(emu);
-        var source = await SourceAsync("call.mkv", loud: true);
+        var source = await SourceAsync(name, loud);
         var request = new Mp3Request(source, _env.PathIn("call.mp3"), 128) { Loudness = new LoudnessTarget(-16, -1) };
         var result = await FastJobs.Cloud(client, ffmpeg: true).RunAsync(request);
         await AssertPodcastReadyAsync(result, -16, -1, 128);
         // Finished here only when the service's own normalising missed the target, and then said once.
         Assert.Equal(result.FinishedLocally ? 1 : 0, result.Warnings.Count(w => w.Contains("loudness", StringComparison.OrdinalIgnoreCase)));
-        Assert.Equal(new[] { "call.mkv", "call.mp3" }, Directory.GetFiles(_env.WorkDirectory).Select(Path.GetFileName).Order());
+        Assert.Equal(new[] { name, "call.mp3" }.Order(), Directory.GetFiles(_env.WorkDirectory).Select(Path.GetFileName).Order());
     }
 
     [Fact]
@@ -162,13 +164,15 @@ public class PodcastMp3Tests : IDisposable
         return b[(10 + size + ((b[5] & 0x10) != 0 ? 10 : 0))..];
     }
 
-    [Fact]
-    public async Task The_documented_service_ignores_loudness_so_the_MP3_is_finished_here_and_said_once()
+    [Theory]
+    [InlineData("quiet.mkv", false)]
+    [InlineData("loud.mp4", true)]
+    public async Task The_documented_service_ignores_loudness_so_the_MP3_is_finished_here_and_said_once(string name, bool loud)
     {
         await using var emu = await Emulators.StartAsync(o => { o.Documented = true; o.RendersOnlyMp4 = true; o.AnonymousCredits = 10_000; });
         using var client = _env.Client(emu);
-        var source = await SourceAsync("quiet.mkv");
-        var result = await FastJobs.Cloud(client, ffmpeg: true).RunAsync(new Mp3Request(source, _env.PathIn("quiet.mp3"), 128) { Loudness = new LoudnessTarget(-16) });
+        var source = await SourceAsync(name, loud);
+        var result = await FastJobs.Cloud(client, ffmpeg: true).RunAsync(new Mp3Request(source, Path.ChangeExtension(source, ".mp3"), 128) { Loudness = new LoudnessTarget(-16) });
         Assert.True(result.FinishedLocally);
         Assert.Single(result.Warnings, w => w.Contains(result.RenderId, StringComparison.Ordinal));
         await AssertPodcastReadyAsync(result, -16, -1, 128);
