@@ -22,6 +22,8 @@ internal static class ChapterList
             if (end is TimeSpan e && e <= start) throw new FormatException($"Chapter {n} ends ({e}) before it starts ({start}).");
             chapters.Add(new MediaChapter(start, end, Value(item, "Title")?.ToString()));
         }
+        if (chapters.Count > Jobs.Mp3Tagging.MaxChapters)
+            throw new FormatException($"{chapters.Count} chapters were given; an ID3v2 table of contents holds at most {Jobs.Mp3Tagging.MaxChapters}.");
         var ordered = chapters.OrderBy(c => c.Start).ToList();
         for (var i = 1; i < ordered.Count; i++)
             if (ordered[i].Start == ordered[i - 1].Start) throw new FormatException($"Two chapters start at {ordered[i].Start}; each chapter needs its own start.");
@@ -78,9 +80,20 @@ internal static class TagNames
         {
             var key = entry.Key?.ToString()?.Trim() ?? "";
             if (key.Length == 0) continue;
-            var name = Aliases.TryGetValue(key, out var alias) ? alias : key.ToLowerInvariant();
+            // An ID3v2 text frame's own id (TBPM, TKEY) is kept as written; any other name is the tag's, lower case.
+            var name = Aliases.TryGetValue(key, out var alias) ? alias
+                : key.Length == 4 && key[0] == 'T' && key.All(c => c is >= 'A' and <= 'Z' or >= '0' and <= '9') ? key : key.ToLowerInvariant();
             var value = entry.Value is PSObject p ? p.BaseObject : entry.Value;
-            tags[name] = value is null ? null : Convert.ToString(value, CultureInfo.InvariantCulture);
+            var text = value switch
+            {
+                null => null,
+                DateTime d => d.ToString(d.TimeOfDay == TimeSpan.Zero ? "yyyy-MM-dd" : "yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture),
+                DateTimeOffset d => d.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture),
+                _ => Convert.ToString(value, CultureInfo.InvariantCulture),
+            };
+            if (name == "date" && !string.IsNullOrWhiteSpace(text) && !Media.Id3v2Frames.IsDate(text!))
+                throw new FormatException($"-Tag {key} = '{text}' is not a date an MP3 tag can hold; give a year (2026), a date (2026-11-30) or a [datetime].");
+            tags[name] = text;
         }
         return tags;
     }

@@ -30,7 +30,7 @@ public class PodcastCmdletTests
             using var shell = new Shell();
             var results = shell.Run("""
                 Set-Location -LiteralPath $dir
-                Get-ChildItem *.mkv, *.mp4 | ConvertTo-NemoMp3 -Engine Local -Bitrate 128 -Loudness -16 -CoverImage .\show.png -Chapter (Import-Csv .\chapters.csv) -Tag @{ Artist = 'Nemo FM'; Year = 2026; Album = 'Season 1' }
+                Get-ChildItem *.mkv, *.mp4 | ConvertTo-NemoMp3 -Engine Local -Bitrate 128 -Loudness -16 -CoverImage .\show.png -Chapter (Import-Csv .\chapters.csv) -Tag @{ Artist = 'Nemo FM'; Date = [datetime]'2026-11-30'; Album = 'Season 1' }
                 """, new Dictionary<string, object?> { ["dir"] = dir });
             Assert.Empty(shell.Errors);
             Assert.Equal(2, results.Count);
@@ -53,7 +53,7 @@ public class PodcastCmdletTests
             {
                 Assert.Equal("NemoVideo.Media.MediaReport", i.TypeNames[0]);
                 Assert.Equal(("MP3", "CBR", (object)128, "Nemo FM", "Season 1"), (P(i, "Container"), P(i, "BitrateMode"), i.Properties["Bitrate"].Value, P(i, "Artist"), P(i, "Album")));
-                Assert.Equal("2026", ((System.Collections.Generic.IReadOnlyDictionary<string, string>)i.Properties["Tags"].Value)["date"]);
+                Assert.Equal("2026-11-30", ((System.Collections.Generic.IReadOnlyDictionary<string, string>)i.Properties["Tags"].Value)["date"]);
                 Assert.Equal(new[] { "Welcome", "Main topic" }, Titles(i.Properties["Chapters"].Value));
                 Assert.Equal(TimeSpan.FromSeconds(5), PSObject.AsPSObject(((Array)i.Properties["Chapters"].Value).GetValue(1)!).Properties["Start"].Value);
                 Assert.StartsWith("image/png 200x200", P(i, "Cover"));
@@ -77,18 +77,20 @@ public class PodcastCmdletTests
     [InlineData("-Chapter @{ Title = 'No start' }", "Nemo.BadChapter", "has no Start")]
     [InlineData("-Chapter @{ Start = '1:75'; Title = 'Bad' }", "Nemo.BadChapter", "minutes:seconds")]
     [InlineData("-TruePeak -2", "Nemo.TruePeakWithoutLoudness", "give -Loudness too")]
+    [InlineData("-Tag @{ Year = 'soon' }", "Nemo.BadTag", "not a date")]
     public async Task Bad_podcast_parameters_stop_the_batch_before_any_file_is_touched(string parameters, string errorId, string says)
     {
         var (dir, _) = await FolderAsync();
         try
         {
             using var shell = new Shell();
+            var before = Directory.GetFiles(dir).Order().ToArray();
             var output = shell.Run($"Set-Location -LiteralPath $dir; Get-ChildItem *.mkv | ConvertTo-NemoMp3 -Engine Local {parameters}", new Dictionary<string, object?> { ["dir"] = dir });
             Assert.Empty(output);
             var error = Assert.Single(shell.Errors); // one error for the batch, not one per file
             Assert.Equal(errorId, error.FullyQualifiedErrorId.Split(',')[0]);
             Assert.Contains(says, error.Exception.Message);
-            Assert.Empty(Directory.GetFiles(dir, "*.mp3"));
+            Assert.Equal(before, Directory.GetFiles(dir).Order().ToArray()); // not even a hidden temporary file
         }
         finally { Directory.Delete(dir, true); }
     }

@@ -101,25 +101,27 @@ public sealed partial class CloudJob
         var judgement = OutputCheck.Judge(request, facts, sourceDuration);
         if (judgement.Problem is string problem)
             return await FinishLocallyAsync(request, source, output, render, sessionId, $"The service returned a file that is not what was asked: {problem}", progress, ct).ConfigureAwait(false);
+        var warnings = new List<string>(judgement.Warnings);
         Local.LoudnessReading? loudness = null;
         if (request is Mp3Request { Loudness: LoudnessTarget target })
         {
             // Measured on the render, never taken from the request: off target, the job is done here from the source.
             progress?.Report(new JobProgress(JobStage.Downloading, 100, $"Measuring the loudness of {Path.GetFileName(output.Target)}"));
             loudness = await Local.LoudnessMeter.MeasureAsync(LocateFfmpeg()!, output.TempPath, 0, null, null, ct).ConfigureAwait(false);
-            if (Local.LoudnessMeter.Miss(target, loudness) is string miss)
+            if (loudness.IsSilent) warnings.Add(Local.LoudnessMeter.Unmeasurable(source.Name)); // made again here, it would be just as silent
+            else if (Local.LoudnessMeter.Miss(target, loudness) is string miss)
                 return await FinishLocallyAsync(request, source, output, render, sessionId, $"The service's MP3 misses the loudness asked: {miss}", progress, ct).ConfigureAwait(false);
         }
         // NemoVideo documents no tags, chapters or cover: they are written here, onto the service's MP3, without re-encoding it.
-        if (request is Mp3Request mp3 && Mp3Tagging.ChangesFor(mp3, MediaInspector.Inspect(source.FullName), facts) is Id3Changes changes)
-            facts = Mp3Tagging.Apply(output, changes, ct);
+        if (request is Mp3Request mp3 && Mp3Tagging.ChangesFor(mp3, MediaInspector.Inspect(source.FullName), facts, warnings) is Id3Changes changes)
+            facts = Mp3Tagging.Apply(output, changes, warnings, ct);
 
         progress?.Report(new JobProgress(JobStage.Completed, 100, "Done"));
         return new JobResult
         {
             Output = output.Commit(), Source = source.FullName, SessionId = sessionId, RenderId = render.Id,
             BitrateKbps = OutputCheck.MeasuredKbps(request, facts), RequestedBitrateKbps = OutputCheck.RequestedKbps(request), IsVbr = facts.IsVbr,
-            Duration = facts.Duration, SourceDuration = sourceDuration, AgentSummary = agentSummary, Warnings = judgement.Warnings,
+            Duration = facts.Duration, SourceDuration = sourceDuration, AgentSummary = agentSummary, Warnings = warnings,
             Loudness = loudness?.Integrated, TruePeak = loudness?.TruePeak, Facts = facts,
             Notes = note is null ? Array.Empty<string>() : new[] { note },
         };

@@ -138,7 +138,12 @@ public sealed class FfmpegTools
             {
                 await source.StandardOutput.BaseStream.CopyToAsync(sink.StandardInput.BaseStream, 1 << 16).ConfigureAwait(false);
             }
-            catch (IOException) { } // the consumer stopped reading (it failed, or was killed): its exit code says which
+            catch (IOException)
+            {
+                // The consumer stopped reading (it failed, or was killed; its exit code says which): the producer's output
+                // is drained so it can finish instead of blocking on a full pipe.
+                await source.StandardOutput.BaseStream.CopyToAsync(Stream.Null).ConfigureAwait(false);
+            }
             try { sink.StandardInput.Close(); } catch (IOException) { }
             await Task.Run(() => { source.WaitForExit(); sink.WaitForExit(); }).ConfigureAwait(false);
             await sinkOut.ConfigureAwait(false);

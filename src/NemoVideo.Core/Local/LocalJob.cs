@@ -75,10 +75,17 @@ public sealed partial class LocalJob
             LoudnessReading? measured = null;
             if (request is Mp3Request { Loudness: LoudnessTarget target } loud)
             {
-                if (loudness!.Filter is null) warnings.Add($"'{source.Name}' has only silence: its loudness was left as it is.");
-                else measured = await CheckLoudnessAsync(loud, target, info, loudness, made!, source, temp, progress, ct).ConfigureAwait(false);
+                if (loudness!.Filter is null) warnings.Add(LoudnessMeter.Unmeasurable(source.Name));
+                else
+                {
+                    measured = await CheckLoudnessAsync(loud, target, info, loudness, made!, source, temp, progress, ct).ConfigureAwait(false);
+                    // A second encode may have replaced the first: what is reported is read from the file as it is now.
+                    facts = Media.MediaInspector.Inspect(temp);
+                    if (OutputCheck.Judge(request, facts, null).Problem is string again)
+                        throw new LocalEngineException(LocalErrorKind.ConversionFailed, $"ffmpeg's output for '{source.Name}' is not what was asked: {again}", "Check that the file plays.");
+                }
             }
-            if (request is Mp3Request tagged) facts = await TagAsync(tagged, source, output, facts, ct).ConfigureAwait(false);
+            if (request is Mp3Request tagged) facts = Tag(tagged, source, output, facts, warnings, ct);
             progress?.Report(new JobProgress(JobStage.Completed, 100, "Done"));
             return new JobResult
             {
@@ -91,7 +98,8 @@ public sealed partial class LocalJob
         finally
         {
             if (speculativeCopy != null) await StopAsync(speculation, speculativeCopy).ConfigureAwait(false);
-            foreach (var log in Directory.GetFiles(Path.GetDirectoryName(passLog)!, Path.GetFileName(passLog) + "*")) TryDelete(log);
+            if (Directory.Exists(TempDirectory))
+                foreach (var log in Directory.GetFiles(TempDirectory, Path.GetFileName(passLog) + "*")) TryDelete(log);
         }
     }
 

@@ -98,6 +98,10 @@ public static class LoudnessMeter
             target.Integrated + correction, ceiling, lra, source.Integrated, source.TruePeak, source.Range, source.Threshold, 0.0, sampleRate);
     }
 
+    /// <summary>What is said of a source with nothing above the gate: silence, or under the 0.4 s one measuring block needs.</summary>
+    public static string Unmeasurable(string name) =>
+        $"'{name}' has only silence (or is shorter than the 0.4 s loudness is measured over): its loudness was left as it is.";
+
     /// <summary>Why <paramref name="measured"/> does not meet <paramref name="target"/>, or null when it does.</summary>
     public static string? Miss(LoudnessTarget target, LoudnessReading measured)
     {

@@ -85,6 +85,9 @@ internal static class Id3v2Frames
     }
 
     /// <summary>TYER, and TDAT (DDMM) and TIME (HHMM) when the date gives them: ID3v2.3 has no single date frame.</summary>
+    /// <summary>A date ID3v2.3 can hold: yyyy, yyyy-MM-dd or yyyy-MM-dd HH:mm.</summary>
+    internal static bool IsDate(string value) => DatePattern.IsMatch(value.Trim());
+
     internal static IEnumerable<Id3v2Frame> DateFrames(string value)
     {
         var m = DatePattern.Match(value.Trim());

@@ -13,6 +13,8 @@ public sealed class MediaReport
     public string Name => Path.GetFileName(FullName);
     /// <summary>MP3, MP4, MOV, Matroska, WebM, WAV, or Unknown / NotMedia.</summary>
     public string Container { get; init; } = "";
+    public bool HasVideo { get; init; }
+    public bool HasAudio { get; init; }
     public string? VideoCodec { get; init; }
     public string? AudioCodec { get; init; }
     public TimeSpan? Duration { get; init; }
@@ -57,7 +59,7 @@ public sealed class MediaReport
         var audioOnly = facts.HasAudio && !facts.HasVideo;
         return new MediaReport
         {
-            FullName = Path.GetFullPath(path), Container = ContainerName(facts), VideoCodec = facts.VideoCodec, AudioCodec = facts.AudioCodec,
+            FullName = Path.GetFullPath(path), Container = ContainerName(facts), HasVideo = facts.HasVideo, HasAudio = facts.HasAudio, VideoCodec = facts.VideoCodec, AudioCodec = facts.AudioCodec,
             Duration = facts.Duration, AudioBitrate = facts.AudioBitrateKbps, VideoBitrate = facts.VideoBitrateKbps,
             Bitrate = audioOnly && facts.AudioBitrateKbps is int a ? a
                 : facts.Duration is TimeSpan d && d.TotalSeconds > 0 ? (int)Math.Round(facts.Length * 8 / d.TotalSeconds / 1000) : null,

@@ -86,8 +86,7 @@ public sealed class OutputFile : IDisposable
             using (var from = new FileStream(TempPath, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan))
             using (var to = new FileStream(next, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16))
                 transform(from, to);
-            File.Delete(TempPath);
-            File.Move(next, TempPath);
+            File.Replace(next, TempPath, null); // one step: there is no moment without the file
         }
         finally
         {

@@ -95,7 +95,14 @@ public sealed class ConvertToNemoMp3Command : MediaJobCommand
                 ThrowTerminatingError(new ErrorRecord(new PSArgumentException(ex.Message, ex), "Nemo.BadChapter", ErrorCategory.InvalidArgument, Chapter));
             }
         }
-        if (Tag != null) _tags = TagNames.From(Tag);
+        if (Tag != null)
+        {
+            try { _tags = TagNames.From(Tag); }
+            catch (FormatException ex)
+            {
+                ThrowTerminatingError(new ErrorRecord(new PSArgumentException(ex.Message, ex), "Nemo.BadTag", ErrorCategory.InvalidArgument, Tag));
+            }
+        }
         if (MyInvocation.BoundParameters.ContainsKey(nameof(Loudness)) && Engine != NemoEngine.Local && Local.FfmpegTools.TryLocate() is null)
             ThrowTerminatingError(new ErrorRecord(new PSInvalidOperationException(
                     "-Loudness is measured on the finished MP3 (and finished on this machine when the service misses it) with ffmpeg, which was not found; nothing was uploaded."),

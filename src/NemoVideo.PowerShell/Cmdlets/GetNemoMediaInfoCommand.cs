@@ -45,20 +45,24 @@ public sealed class GetNemoMediaInfoCommand : NemoCmdlet
                 WriteError(ToErrorRecord(new NemoVideo.Api.MediaInputException(NemoVideo.Api.InputProblem.Folder, file, $"'{file}' is a folder, not a file"), file));
                 continue;
             }
-            Local.LoudnessReading? reading = null;
+            MediaReport report;
+            try { report = MediaReport.Of(file); }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                WriteError(new ErrorRecord(ex, "Nemo.CannotRead", ErrorCategory.ReadError, new FileInfo(file))
+                {
+                    ErrorDetails = new ErrorDetails($"'{file}' could not be read: {ex.Message}") { RecommendedAction = "Check that no other program holds it open (a recording still being written) and that you can read it." },
+                });
+                continue;
+            }
             if (_tools != null)
             {
-                var facts = MediaInspector.Inspect(file);
-                if (facts.HasAudio)
-                    RunOrWriteError(async ct => reading = await Local.LoudnessMeter.MeasureAsync(_tools, file, 0, facts.Duration, null, ct).ConfigureAwait(false), new FileInfo(file));
+                if (report.HasAudio)
+                    RunOrWriteError(async ct => report = MediaReport.Of(file, await Local.LoudnessMeter.MeasureAsync(_tools, file, 0, report.Duration, null, ct).ConfigureAwait(false)), new FileInfo(file));
                 else
                     WriteWarning($"'{System.IO.Path.GetFileName(file)}' has no audio to measure.");
             }
-            try { WriteObject(MediaReport.Of(file, reading)); }
-            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-            {
-                WriteError(new ErrorRecord(ex, "Nemo.CannotRead", ErrorCategory.ReadError, new FileInfo(file)));
-            }
+            WriteObject(report);
         }
     }
 }
