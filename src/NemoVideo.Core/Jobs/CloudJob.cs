@@ -44,6 +44,7 @@ public sealed partial class CloudJob
         using var output = OutputFile.Create(request.OutputPath, request.Overwrite);
         using var claim = OutputClaim.Take(request.OutputPath, output.TempPath); // one process per output, from before the first paid step
         await CheckTracksAsync(request, source, ct).ConfigureAwait(false);
+        request = await SizeAsync(request, source, ct).ConfigureAwait(false); // a size no video fits is refused here, before the upload
         var entry = await OpenJournalAsync(request, source, ct).ConfigureAwait(false);
         if (entry is { Edited: true } && await ResumeAsync(request, source, output, entry, progress, ct).ConfigureAwait(false) is JobResult resumed)
             return Delivered(entry, resumed);
@@ -68,6 +69,9 @@ public sealed partial class CloudJob
         progress?.Report(new JobProgress(JobStage.Uploading, 0, $"Uploading {source.Name}"));
         var upload = await _client.UploadFilesAsync(session.SessionId, new[] { source.FullName },
             Report(progress, (TransferProgress p) => new JobProgress(JobStage.Uploading, p.Percent, $"Uploading {source.Name}")), ct).ConfigureAwait(false);
+
+        if (request is CompressRequest { TargetSize: not null, VideoBitrateKbps: 0 } unsized) // no length here: the service's measure, before the paid edit
+            request = SizeTarget.Plan(unsized, upload.Files.FirstOrDefault()?.Duration ?? TimeSpan.Zero, upload.Files.FirstOrDefault()?.Height, SizeTarget.CloudAudio(true));
 
         // Sent once: a second message would be charged twice (a dropped stream is followed up by reading the state).
         progress?.Report(new JobProgress(JobStage.AgentWorking, null, "Asking the agent: " + request.Instruction));
@@ -104,6 +108,7 @@ public sealed partial class CloudJob
             Output = output.Commit(), Source = source.FullName, SessionId = sessionId, RenderId = render.Id,
             BitrateKbps = OutputCheck.MeasuredKbps(request, facts), RequestedBitrateKbps = OutputCheck.RequestedKbps(request), IsVbr = facts.IsVbr,
             Duration = facts.Duration, SourceDuration = sourceDuration, AgentSummary = agentSummary, Warnings = judgement.Warnings,
+            TargetSize = (request as CompressRequest)?.TargetSize?.Bytes, VideoCodec = facts.VideoCodec,
             Notes = note is null ? Array.Empty<string>() : new[] { note },
         };
     }
@@ -125,7 +130,7 @@ public sealed partial class CloudJob
         {
             Output = local.Output, Source = source.FullName, SessionId = sessionId, RenderId = render.Id, Engine = NemoEngine.Cloud, FinishedLocally = true,
             BitrateKbps = local.BitrateKbps, RequestedBitrateKbps = OutputCheck.RequestedKbps(request), IsVbr = local.IsVbr,
-            Duration = local.Duration, SourceDuration = local.SourceDuration, Warnings = warnings,
+            Duration = local.Duration, SourceDuration = local.SourceDuration, Warnings = warnings, TargetSize = local.TargetSize, VideoCodec = local.VideoCodec,
         };
     }
 

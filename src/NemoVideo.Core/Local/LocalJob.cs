@@ -41,6 +41,7 @@ public sealed class LocalJob
         {
             progress?.Report(new JobProgress(JobStage.Starting, null, $"Probing {source.Name}"));
             var info = await MediaProbe.ProbeAsync(_tools, source.FullName, ct).ConfigureAwait(false);
+            request = TargetSizeEncode.Plan(request, info);
             var plan = request switch
             {
                 Mp3Request m => LocalPlans.Mp3(m, info, temp),
@@ -55,21 +56,9 @@ public sealed class LocalJob
                 else
                     await StopAsync(speculation, speculativeCopy).ConfigureAwait(false);
             }
-            for (var pass = 0; !done && pass < plan.Passes.Count; pass++)
-            {
-                var (from, share) = ((double)pass / plan.Passes.Count, 1.0 / plan.Passes.Count);
-                var label = plan.Passes.Count > 1 ? $"Encoding {source.Name} (pass {pass + 1} of {plan.Passes.Count})" : $"Encoding {source.Name}";
-                progress?.Report(new JobProgress(JobStage.Encoding, (int)(from * 100), label));
-                var run = await FfmpegTools.RunAsync(_tools.Ffmpeg, plan.Passes[pass], line =>
-                {
-                    if (progress != null && FfmpegProgress.TryRead(line, info.Duration, out var share01))
-                        progress.Report(new JobProgress(JobStage.Encoding, (int)((from + share * share01) * 100), label));
-                }, ct).ConfigureAwait(false);
-                if (run.ExitCode != 0)
-                    throw new LocalEngineException(LocalErrorKind.ConversionFailed, $"ffmpeg could not convert '{source.Name}' (exit code {run.ExitCode})",
-                        "Check that the file plays; see ffmpeg's message below.", MediaProbe.LastLines(run.Stderr));
-            }
+            if (!done) await EncodeAsync(plan, info, source, progress, ct).ConfigureAwait(false);
             var facts = Media.MediaInspector.Inspect(temp);
+            (request, facts) = await TargetSizeEncode.CorrectAsync(request, facts, info, temp, passLog, p => EncodeAsync(p, info, source, progress, ct)).ConfigureAwait(false);
             if (OutputCheck.Judge(request, facts, null).Problem is string problem)
                 throw new LocalEngineException(LocalErrorKind.ConversionFailed, $"ffmpeg's output for '{source.Name}' is not what was asked: {problem}",
                     "Check that the file plays; try again in one pass or at another height.");
@@ -79,6 +68,7 @@ public sealed class LocalJob
                 Output = output.Commit(), Source = source.FullName, Engine = NemoEngine.Local, StreamCopied = plan.StreamCopied,
                 BitrateKbps = OutputCheck.MeasuredKbps(request, facts), RequestedBitrateKbps = plan.StreamCopied ? null : OutputCheck.RequestedKbps(request),
                 IsVbr = facts.IsVbr, Duration = facts.Duration, SourceDuration = info.Duration, SessionId = "",
+                TargetSize = (request as CompressRequest)?.TargetSize?.Bytes, VideoCodec = facts.VideoCodec,
                 Warnings = OutputCheck.Judge(request, facts, info.Duration).Warnings,
             };
         }
@@ -86,6 +76,25 @@ public sealed class LocalJob
         {
             if (speculativeCopy != null) await StopAsync(speculation, speculativeCopy).ConfigureAwait(false);
             foreach (var log in Directory.GetFiles(Path.GetDirectoryName(passLog)!, Path.GetFileName(passLog) + "*")) TryDelete(log);
+        }
+    }
+
+    /// <summary>Runs the plan's ffmpeg passes in turn, reporting each one's share of the progress.</summary>
+    private async Task EncodeAsync(LocalPlan plan, MediaInfo info, FileInfo source, IProgress<JobProgress>? progress, CancellationToken ct)
+    {
+        for (var pass = 0; pass < plan.Passes.Count; pass++)
+        {
+            var (from, share) = ((double)pass / plan.Passes.Count, 1.0 / plan.Passes.Count);
+            var label = plan.Passes.Count > 1 ? $"Encoding {source.Name} (pass {pass + 1} of {plan.Passes.Count})" : $"Encoding {source.Name}";
+            progress?.Report(new JobProgress(JobStage.Encoding, (int)(from * 100), label));
+            var run = await FfmpegTools.RunAsync(_tools.Ffmpeg, plan.Passes[pass], line =>
+            {
+                if (progress != null && FfmpegProgress.TryRead(line, info.Duration, out var share01))
+                    progress.Report(new JobProgress(JobStage.Encoding, (int)((from + share * share01) * 100), label));
+            }, ct).ConfigureAwait(false);
+            if (run.ExitCode != 0)
+                throw new LocalEngineException(LocalErrorKind.ConversionFailed, $"ffmpeg could not convert '{source.Name}' (exit code {run.ExitCode})",
+                    "Check that the file plays; see ffmpeg's message below.", MediaProbe.LastLines(run.Stderr));
         }
     }
 

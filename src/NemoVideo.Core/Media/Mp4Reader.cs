@@ -55,7 +55,7 @@ internal static class Mp4Reader
         public long Length;
         public bool Truncated;
         public double? MovieSeconds;
-        public string? VideoCodec, AudioCodec;
+        public string? VideoCodec, AudioCodec, VideoCodecTag;
         public int? Width, Height, SampleRate, Channels;
         public long VideoBytes, AudioBytes;
         public double VideoSeconds, AudioSeconds;
@@ -63,7 +63,7 @@ internal static class Mp4Reader
         public MediaFacts Build() => new()
         {
             Container = MediaContainer.Mp4, Brand = Brand, Length = Length, Truncated = Truncated,
-            HasVideo = VideoCodec != null, HasAudio = AudioCodec != null, VideoCodec = VideoCodec, AudioCodec = AudioCodec,
+            HasVideo = VideoCodec != null, HasAudio = AudioCodec != null, VideoCodec = VideoCodec, AudioCodec = AudioCodec, VideoCodecTag = VideoCodecTag,
             Width = Width, Height = Height, SampleRate = SampleRate, Channels = Channels,
             VideoBitrateKbps = Kbps(VideoBytes, VideoSeconds), AudioBitrateKbps = Kbps(AudioBytes, AudioSeconds),
             Duration = MovieSeconds is double m && m > 0 ? TimeSpan.FromSeconds(m)
@@ -125,7 +125,7 @@ internal static class Mp4Reader
         }
         if (handler == "vide" && facts.VideoCodec is null)
         {
-            facts.VideoCodec = VideoCodec(fourcc);
+            facts.VideoCodec = VideoCodec(fourcc); facts.VideoCodecTag = fourcc;
             facts.Width = width; facts.Height = height; facts.VideoBytes = bytes; facts.VideoSeconds = seconds;
         }
         else if (handler == "soun" && facts.AudioCodec is null)
