@@ -87,7 +87,7 @@ public static class SizeTarget
     public static string? Miss(FileSize target, long length)
     {
         if (length > target.Bytes) return $"it is {FileSize.Format(length)}, over the {target} asked";
-        if (length < target.Bytes * Floor) return $"it is {FileSize.Format(length)}, {Percent(length, target)} of the {target} asked (at least {Floor:P0} was expected)";
+        if (length < target.Bytes * Floor) return $"it is {FileSize.Format(length)}, {Percent(length, target)} of the {target} asked (at least {(Floor * 100).ToString("0", CultureInfo.InvariantCulture)}% was expected)";
         return null;
     }
 
@@ -137,7 +137,7 @@ public static class SizeTarget
         };
     }
 
-    private static string Percent(long length, FileSize target) => ((double)length / target.Bytes).ToString("P0", CultureInfo.InvariantCulture);
+    private static string Percent(long length, FileSize target) => (100.0 * length / target.Bytes).ToString("0", CultureInfo.InvariantCulture) + "%";
 
     private static string Seconds(TimeSpan t) => t.TotalSeconds.ToString("0.#", CultureInfo.InvariantCulture) + " s";
 }
