@@ -105,7 +105,7 @@ internal static class SizeBench
 
     private static async Task<Source> MakeAsync(string work, double seconds, int height, bool audio, params string[] targets)
     {
-        var path = Path.Combine(work, $"size-{seconds}-{height}{(audio ? "" : "-silent")}.{(audio ? "mp4" : "mkv")}");
+        var path = Path.Combine(work, $"size-{seconds}-{height}{(audio ? "" : "-silent")}.mp4");
         if (!File.Exists(path))
         {
             var width = height * 16 / 9 / 2 * 2;

@@ -34,4 +34,12 @@ public sealed partial class CloudJob
         }
         return duration is TimeSpan d ? SizeTarget.Plan(sized, d, height, SizeTarget.CloudAudio(audio ?? true)) : request;
     }
+
+    /// <summary>The length the service measured, for a source whose length could not be read here; audio as the inspector saw it (assumed when it could not tell).</summary>
+    private static CompressRequest SizedByUpload(CompressRequest request, FileInfo source, UploadedAsset? upload)
+    {
+        var facts = MediaInspector.Inspect(source.FullName);
+        var audio = facts.Container is MediaContainer.Mp4 or MediaContainer.Matroska && !facts.Truncated ? facts.HasAudio : true;
+        return SizeTarget.Plan(request, upload?.Duration ?? TimeSpan.Zero, upload?.Height ?? facts.Height, SizeTarget.CloudAudio(audio));
+    }
 }

@@ -71,7 +71,7 @@ public sealed partial class CloudJob
             Report(progress, (TransferProgress p) => new JobProgress(JobStage.Uploading, p.Percent, $"Uploading {source.Name}")), ct).ConfigureAwait(false);
 
         if (request is CompressRequest { TargetSize: not null, VideoBitrateKbps: 0 } unsized) // no length here: the service's measure, before the paid edit
-            request = SizeTarget.Plan(unsized, upload.Files.FirstOrDefault()?.Duration ?? TimeSpan.Zero, upload.Files.FirstOrDefault()?.Height, SizeTarget.CloudAudio(true));
+            request = SizedByUpload(unsized, source, upload.Files.FirstOrDefault());
 
         // Sent once: a second message would be charged twice (a dropped stream is followed up by reading the state).
         progress?.Report(new JobProgress(JobStage.AgentWorking, null, "Asking the agent: " + request.Instruction));

@@ -219,4 +219,16 @@ public class TargetSizeTests : IDisposable
         Assert.Null(SizeTarget.Miss(target, (long)(target.Bytes * 0.9)));
         Assert.Contains("at least 85%", SizeTarget.Miss(target, (long)(target.Bytes * 0.5)));
     }
+
+    [Fact]
+    public async Task Without_ffprobe_a_Matroska_source_is_sized_by_the_length_the_service_measured()
+    {
+        await using var emu = await Emulators.StartAsync(o => o.AnonymousCredits = 10_000);
+        using var client = _env.Client(emu);
+        var source = await SourceAsync(".mkv", 8, 360, audio: true); // no length from the managed inspector yet, and no ffmpeg: the upload's
+        var target = FileSize.Parse("450KB");
+        var result = await FastJobs.Cloud(client, ffmpeg: false).RunAsync(new CompressRequest(source, _env.PathIn("out.mp4"), target));
+        await AssertSizedAsync(result, target, VideoCodec.H264, 8);
+        Assert.False(result.FinishedLocally);
+    }
 }
