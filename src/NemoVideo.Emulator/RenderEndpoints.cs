@@ -35,6 +35,8 @@ internal sealed partial class ApiEndpoints
         var settings = (JsonObject)meta.DeepClone();
         if (_options.Documented || _options.RendersOnlyMp4)
             (format, settings) = DocumentedRender(_options.RendersOnlyMp4 ? null : body?["output"] as JsonObject, settings, keepHeight: !_options.RendersOnlyMp4);
+        else if (format == "mp4" && body?["output"] is JsonObject asked)
+            HonourVideoOutput(asked, settings);
         var render = new Render { Id = id, SessionId = sessionId, UserId = account.UserId, Format = format };
         if (!_store.Renders.TryAdd(id, render)) return Replies.RenderFail(409, $"Duplicate render id {id}");
         // Everything the render needs is taken now: the HttpContext is recycled once this request ends.
@@ -168,6 +170,17 @@ internal sealed partial class ApiEndpoints
         }
     }
 
+    /// <summary>
+    /// Beyond the record (not in documented mode): the renderer's own video fields win over what the agent set — codec
+    /// h265 renders HEVC tagged hvc1, videoBitrate the bitrate.
+    /// </summary>
+    private static void HonourVideoOutput(JsonObject output, JsonObject settings)
+    {
+        if (output["codec"]?.ToString()?.ToLowerInvariant() is "h265" or "hevc") settings["codec"] = "h265";
+        if (output["videoBitrate"]?.ToString() is string text && int.TryParse(text.TrimEnd('k', 'K'), NumberStyles.Integer, CultureInfo.InvariantCulture, out var k))
+            settings["video_bitrate_kbps"] = text.EndsWith("M", StringComparison.OrdinalIgnoreCase) ? k * 1000 : k;
+    }
+
     private double Share(DateTime started) =>
         _options.MinRenderTime <= TimeSpan.Zero ? 1 : Math.Min(1, (DateTime.UtcNow - started) / _options.MinRenderTime);
 
@@ -197,8 +210,14 @@ internal sealed partial class ApiEndpoints
         {
             var kbps = Int("video_bitrate_kbps") ?? 4000;
             var rate = kbps.ToString(CultureInfo.InvariantCulture) + "k";
-            args.AddRange(new[] { "-map", "0:v:0", "-map", "0:a:0?", "-c:v", format == "webm" ? "libvpx-vp9" : "libx264" });
-            if (Int("crf") is int crf) args.AddRange(new[] { "-crf", crf.ToString(CultureInfo.InvariantCulture), "-preset", "veryfast" });
+            var h265 = meta["codec"]?.ToString() == "h265" && format != "webm";
+            args.AddRange(new[] { "-map", "0:v:0", "-map", "0:a:0?", "-c:v", format == "webm" ? "libvpx-vp9" : h265 ? "libx265" : "libx264" });
+            if (h265)
+            {
+                args.AddRange(new[] { "-tag:v", "hvc1", "-preset", "veryfast", "-x265-params", "log-level=error" });
+                args.AddRange(Int("crf") is int q ? new[] { "-crf", q.ToString(CultureInfo.InvariantCulture) } : new[] { "-b:v", rate, "-maxrate", rate, "-bufsize", rate });
+            }
+            else if (Int("crf") is int crf) args.AddRange(new[] { "-crf", crf.ToString(CultureInfo.InvariantCulture), "-preset", "veryfast" });
             else
             {
                 args.AddRange(new[] { "-b:v", rate, "-minrate", rate, "-maxrate", rate, "-bufsize", rate });

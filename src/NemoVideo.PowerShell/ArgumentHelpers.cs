@@ -115,3 +115,30 @@ public sealed class BitrateTransformationAttribute : ArgumentTransformationAttri
         catch (FormatException ex) { throw new ArgumentTransformationMetadataException(ex.Message, ex); }
     }
 }
+
+/// <summary>A file size as people write it — 25MB (PowerShell's own bytes), '25 MB', '800KB', '1.5GB' — turned into bytes while binding.</summary>
+[AttributeUsage(AttributeTargets.Property | AttributeTargets.Field)]
+public sealed class FileSizeTransformationAttribute : ArgumentTransformationAttribute
+{
+    public override object Transform(EngineIntrinsics engineIntrinsics, object inputData)
+    {
+        var value = inputData is PSObject pso ? pso.BaseObject : inputData;
+        try
+        {
+            return value switch
+            {
+                int i => (long)i,
+                long l => l,
+                double d => (long)Math.Round(d),
+                decimal m => (long)Math.Round(m),
+                FileSize f => f.Bytes,
+                string s => FileSize.Parse(s).Bytes,
+                _ => throw new FormatException($"'{value}' is not a size; write it like 25MB, '25 MB', '800KB' or '1.5GB'."),
+            };
+        }
+        catch (Exception ex) when (ex is FormatException or OverflowException)
+        {
+            throw new ArgumentTransformationMetadataException(ex.Message, ex);
+        }
+    }
+}

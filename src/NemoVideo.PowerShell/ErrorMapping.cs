@@ -1,5 +1,6 @@
 using System.Management.Automation;
 using NemoVideo.Api;
+using NemoVideo.Jobs;
 using NemoVideo.Local;
 
 namespace NemoVideo.PowerShell;
@@ -33,6 +34,13 @@ internal static class ErrorMapping
             LocalErrorKind.ToolMissing => ("Nemo.FfmpegMissing", ErrorCategory.NotInstalled, local.Advice),
             LocalErrorKind.OutputNotWritable => ("Nemo.OutputNotWritable", ErrorCategory.PermissionDenied, "Choose a -Destination you can write to."),
             _ => ("Nemo.ConversionFailed", ErrorCategory.InvalidResult, local.Advice),
+        },
+        TargetSizeException size => size.Problem switch
+        {
+            SizeProblem.TooSmall => ("Nemo.TargetSizeTooSmall", ErrorCategory.InvalidArgument,
+                size.Smallest is FileSize smallest ? $"Give -TargetSize {smallest} or more (with -Resolution {size.SmallestHeight}p), or a shorter clip." : "Give a larger -TargetSize."),
+            SizeProblem.NoLength => ("Nemo.UnknownLength", ErrorCategory.InvalidData, "Install ffmpeg so that its length can be measured here, or use -VideoBitrate."),
+            _ => ("Nemo.TargetSizeMissed", ErrorCategory.InvalidResult, "Try another -TargetSize or -Codec, or use -VideoBitrate."),
         },
         OutputExistsException => ("Nemo.OutputExists", ErrorCategory.ResourceExists, "Use -Force to overwrite it or -SkipExisting to leave it."),
         OperationCanceledException => ("Nemo.Stopped", ErrorCategory.OperationStopped, null),

@@ -81,7 +81,7 @@ public abstract class MediaJobCommand : NemoCmdlet
 
     protected override void ProcessRecord()
     {
-        var literal = ParameterSetName == "LiteralPath";
+        var literal = ParameterSetName.EndsWith("LiteralPath", StringComparison.Ordinal); // a cmdlet's own sets end in the path kind they take
         foreach (var file in ResolveFiles(literal ? LiteralPath : Path, literal))
             if (_seen.Add(file)) _sources.Add(file);
     }

@@ -48,6 +48,7 @@ public sealed partial class CloudJob
         using var output = OutputFile.Create(request.OutputPath, request.Overwrite);
         using var claim = OutputClaim.Take(request.OutputPath, output.TempPath); // one process per output, from before the first paid step
         await CheckTracksAsync(request, source, ct).ConfigureAwait(false);
+        request = await SizeAsync(request, source, ct).ConfigureAwait(false); // a size no video fits is refused here, before the upload
         var entry = await OpenJournalAsync(request, source, ct).ConfigureAwait(false);
         if (entry is { Edited: true } && await ResumeAsync(request, source, output, entry, progress, ct).ConfigureAwait(false) is JobResult resumed)
             return Delivered(entry, resumed);
@@ -72,6 +73,9 @@ public sealed partial class CloudJob
         progress?.Report(new JobProgress(JobStage.Uploading, 0, $"Uploading {source.Name}"));
         var upload = await _client.UploadFilesAsync(session.SessionId, new[] { source.FullName },
             Report(progress, (TransferProgress p) => new JobProgress(JobStage.Uploading, p.Percent, $"Uploading {source.Name}")), ct).ConfigureAwait(false);
+
+        if (request is CompressRequest { TargetSize: not null, VideoBitrateKbps: 0 } unsized) // no length here: the service's measure, before the paid edit
+            request = SizedByUpload(unsized, source, upload.Files.FirstOrDefault());
 
         // Sent once: a second message would be charged twice (a dropped stream is followed up by reading the state).
         progress?.Report(new JobProgress(JobStage.AgentWorking, null, "Asking the agent: " + request.Instruction));
@@ -123,6 +127,7 @@ public sealed partial class CloudJob
             BitrateKbps = OutputCheck.MeasuredKbps(request, facts), RequestedBitrateKbps = OutputCheck.RequestedKbps(request), IsVbr = facts.IsVbr,
             Duration = facts.Duration, SourceDuration = sourceDuration, AgentSummary = agentSummary, Warnings = warnings,
             Loudness = loudness?.Integrated, TruePeak = loudness?.TruePeak, Facts = facts,
+            TargetSize = (request as CompressRequest)?.TargetSize?.Bytes, VideoCodec = facts.VideoCodec,
             Notes = note is null ? Array.Empty<string>() : new[] { note },
         };
     }
@@ -146,6 +151,7 @@ public sealed partial class CloudJob
             BitrateKbps = local.BitrateKbps, RequestedBitrateKbps = OutputCheck.RequestedKbps(request), IsVbr = local.IsVbr,
             Duration = local.Duration, SourceDuration = local.SourceDuration, Warnings = warnings,
             Loudness = local.Loudness, TruePeak = local.TruePeak, Facts = local.Facts,
+            TargetSize = local.TargetSize, VideoCodec = local.VideoCodec,
         };
     }
 

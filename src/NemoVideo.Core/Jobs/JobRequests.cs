@@ -146,27 +146,71 @@ public sealed class Mp3Request : MediaJobRequest
     public override string SkillName => NemoClientOptions.Mp3Skill;
 }
 
-/// <summary>Re-encode a video at a target bitrate and, optionally, a lower resolution.</summary>
+/// <summary>The video codec a compressed video is written in.</summary>
+public enum VideoCodec
+{
+    /// <summary>H.264 (AVC): plays everywhere.</summary>
+    H264,
+    /// <summary>H.265 (HEVC), tagged hvc1 in MP4 so Apple and Windows players open it: a markedly smaller file at the same quality.</summary>
+    H265,
+}
+
+/// <summary>Re-encode a video at a target bitrate, or to a target file size, and optionally a lower resolution.</summary>
 public sealed class CompressRequest : MediaJobRequest
 {
+    public const int MinBitrate = 100;
+    public const int MaxBitrate = 200_000;
+
     public CompressRequest(string sourcePath, string outputPath, int videoBitrateKbps, int? height = null) : base(sourcePath, outputPath)
     {
-        if (videoBitrateKbps < 100 || videoBitrateKbps > 200_000)
+        if (videoBitrateKbps < MinBitrate || videoBitrateKbps > MaxBitrate)
             throw new ArgumentOutOfRangeException(nameof(videoBitrateKbps), videoBitrateKbps, "The video bitrate must be between 100 kbps and 200 Mbps.");
-        if (height is < 144 or > 4320)
-            throw new ArgumentOutOfRangeException(nameof(height), height, "The resolution must be between 144p and 4320p.");
         VideoBitrateKbps = videoBitrateKbps;
-        Height = height;
+        Height = CheckHeight(height);
     }
 
-    public int VideoBitrateKbps { get; }
+    /// <summary>
+    /// To a file size: the video bitrate is worked out from the source's measured length, the audio and the container's
+    /// overhead once the source has been looked at (<see cref="SizeTarget"/>), and the result must measure 85–100 % of it.
+    /// </summary>
+    public CompressRequest(string sourcePath, string outputPath, FileSize targetSize, int? height = null) : base(sourcePath, outputPath)
+    {
+        TargetSize = targetSize;
+        Height = CheckHeight(height);
+        TwoPass = true;
+    }
+
+    /// <summary>The video bitrate; for a target size, 0 until <see cref="SizeTarget"/> has worked it out.</summary>
+    public int VideoBitrateKbps { get; private init; }
     /// <summary>The output height in lines (720 for 720p), or null to keep the source's.</summary>
-    public int? Height { get; }
-    /// <summary>Encode in two passes, for a bitrate closer to the target.</summary>
+    public int? Height { get; private init; }
+    /// <summary>Encode in two passes, for a bitrate closer to the target (always, for a target size).</summary>
     public bool TwoPass { get; init; }
+    /// <summary>The file size to meet, or null for a plain bitrate.</summary>
+    public FileSize? TargetSize { get; }
+    /// <summary>H.264 (the default) or H.265.</summary>
+    public VideoCodec Codec { get; init; } = VideoCodec.H264;
+    /// <summary>The AAC bitrate to encode the audio at, or null to copy AAC/MP3 audio as it is (else 160 kbps).</summary>
+    public int? AudioBitrateKbps { get; private init; }
+    /// <summary>For a target size worked out: the request as it was made (its height is the one asked for, if any).</summary>
+    internal CompressRequest? Asked { get; private init; }
+
+    /// <summary>For a target size worked out: what is worth a warning about how (a lower height than the source's).</summary>
+    internal IReadOnlyList<string> SizeWarnings { get; private init; } = Array.Empty<string>();
+    /// <summary>The corrected try after a first encode missed the target's window.</summary>
+    internal bool IsCorrection { get; private init; }
+
+    /// <summary>A target size with its bitrate, height and audio worked out.</summary>
+    internal CompressRequest Sized(int videoKbps, int? height, int? audioKbps, IReadOnlyList<string> warnings, bool correction = false) => new(SourcePath, OutputPath, TargetSize!.Value, null)
+    {
+        VideoBitrateKbps = Math.Max(MinBitrate, Math.Min(MaxBitrate, videoKbps)), Height = height, AudioBitrateKbps = audioKbps, Asked = Asked ?? this,
+        SizeWarnings = warnings, IsCorrection = correction,
+        Overwrite = Overwrite, RenderTimeout = RenderTimeout, Language = Language, Codec = Codec, TwoPass = true,
+    };
 
     public override string Instruction =>
-        $"Compress the video to {FormatBitrate(VideoBitrateKbps)}" + (Height is int h ? $" at {h}p" : "") + (TwoPass ? " using two-pass encoding" : "") + ".";
+        $"Compress the video to {FormatBitrate(VideoBitrateKbps)}" + (Height is int h ? $" at {h}p" : "") + (Codec == VideoCodec.H265 ? " in H.265 (HEVC)" : "")
+        + (TwoPass ? " using two-pass encoding" : "") + ".";
     public override string OutputFormat => "mp4";
     public override string SkillName => NemoClientOptions.CompressSkill;
 
@@ -174,6 +218,10 @@ public sealed class CompressRequest : MediaJobRequest
     public static string FormatBitrate(int kbps) => kbps >= 1000
         ? (kbps / 1000.0).ToString("0.###", CultureInfo.InvariantCulture) + " Mbps"
         : kbps.ToString(CultureInfo.InvariantCulture) + " kbps";
+
+    private static int? CheckHeight(int? height) => height is < 144 or > 4320
+        ? throw new ArgumentOutOfRangeException(nameof(height), height, "The resolution must be between 144p and 4320p.")
+        : height;
 }
 
 /// <summary>What a finished job made: what the file is, measured from its bytes, and what was asked for.</summary>
@@ -191,6 +239,10 @@ public sealed class JobResult
     public bool? IsVbr { get; init; }
     /// <summary>The length of the file written, measured from it.</summary>
     public TimeSpan? Duration { get; init; }
+    /// <summary>The file size asked for (Compress-NemoVideo -TargetSize), in bytes; the file's own size is <see cref="FileInfo.Length"/>.</summary>
+    public long? TargetSize { get; init; }
+    /// <summary>The video codec of the file written, as ffprobe names it (h264, hevc), read from its bytes.</summary>
+    public string? VideoCodec { get; init; }
     /// <summary>The source's length, as the service or ffprobe measured it.</summary>
     public TimeSpan? SourceDuration { get; init; }
     /// <summary>What the agent said, or what the state showed after a silent reply.</summary>

@@ -45,8 +45,11 @@ public static class OutputCheck
         {
             if (!facts.HasVideo || facts.Container != MediaContainer.Mp4) problem = $"it is {facts.Describe()}, not an MP4 video";
             else if (c.Height is int h && facts.Height is int height && Math.Abs(height - h) > 1) problem = $"it is {height} lines high, not {h}p as asked";
+            else if (CodecProblem(c.Codec, facts) is string codec) problem = codec;
+            else if (c.TargetSize is FileSize target) problem = SizeTarget.Miss(target, facts.Length);
             else if (facts.VideoBitrateKbps is int v && v > c.VideoBitrateKbps * BitrateOvershoot)
                 problem = $"its video runs at {v} kbps, far above the {c.VideoBitrateKbps} kbps asked";
+            if (problem is null) warnings.AddRange(c.SizeWarnings);
         }
         if (problem is null && sourceDuration is TimeSpan src && facts.Duration is TimeSpan got
             && Math.Abs((got - src).TotalSeconds) > Math.Max(1.0, src.TotalSeconds * 0.05))
@@ -72,6 +75,15 @@ public static class OutputCheck
     public static NemoApiException WrongOutput(string problem, RenderJob render, string target) =>
         new(NemoErrorKind.WrongOutput,
             $"{problem.TrimEnd('.')}; nothing was written to '{target}'. The render is {render.Id}" + (render.OutputUrl is Uri url ? $" at {url.GetLeftPart(UriPartial.Path)}" : ""));
+
+    /// <summary>Why the video is not in the codec asked (read from the sample entry), or null: H.265 must be tagged hvc1, which Apple and Windows players open.</summary>
+    public static string? CodecProblem(VideoCodec codec, MediaFacts facts) => codec switch
+    {
+        VideoCodec.H265 when facts.VideoCodec != "hevc" => $"its video is {facts.VideoCodec ?? "of an unknown codec"}, not H.265 as asked",
+        VideoCodec.H265 when facts.VideoCodecTag is string tag && tag != "hvc1" => $"its H.265 video is tagged {tag}, which Apple and Windows players do not open (hvc1 was asked)",
+        VideoCodec.H264 when facts.VideoCodec != "h264" => $"its video is {facts.VideoCodec ?? "of an unknown codec"}, not H.264 as asked",
+        _ => null,
+    };
 
     /// <summary>The bitrate of the made file that a result reports: the audio of an MP3, the video of a compressed video.</summary>
     public static int? MeasuredKbps(MediaJobRequest request, MediaFacts facts) =>

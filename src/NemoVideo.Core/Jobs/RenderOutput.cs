@@ -11,7 +11,7 @@ public sealed class RenderOutput
 {
     public string Format { get; init; } = "mp4";
     public string Quality { get; init; } = "high";
-    /// <summary>Remotion's codec: h264, mp3, aac, wav…</summary>
+    /// <summary>Remotion's codec: h264, h265, mp3, aac, wav…</summary>
     public string? Codec { get; init; }
     /// <summary>Remotion's audio bitrate, such as "320k".</summary>
     public string? AudioBitrate { get; init; }
@@ -35,7 +35,7 @@ public sealed class RenderOutput
         };
     }
 
-    /// <summary>What a job asks for: the MP3 at its bitrate, or H.264 at the target bitrate.</summary>
+    /// <summary>What a job asks for: the MP3 at its bitrate, or H.264/H.265 at the target bitrate (with the audio bitrate a target size counts on).</summary>
     public static RenderOutput For(MediaJobRequest request) => request switch
     {
         Mp3Request mp3 => new RenderOutput
@@ -44,7 +44,11 @@ public sealed class RenderOutput
             // Remotion has no VBR setting: a VBR request leaves the bitrate to the renderer, and the result is checked.
             AudioBitrate = mp3.Encoding.EncodeKbps is int kbps ? Kbps(kbps) : null,
         },
-        CompressRequest c => new RenderOutput { Format = "mp4", Codec = "h264", VideoBitrate = Kbps(c.VideoBitrateKbps) },
+        CompressRequest c => new RenderOutput
+        {
+            Format = "mp4", Codec = c.Codec == VideoCodec.H265 ? "h265" : "h264", VideoBitrate = Kbps(c.VideoBitrateKbps),
+            AudioBitrate = c.TargetSize is null ? null : Kbps(c.AudioBitrateKbps ?? SizeTarget.AudioKbps), // a target size counts on it
+        },
         _ => ForFormat(request.OutputFormat),
     };
 

@@ -46,6 +46,7 @@ public sealed partial class LocalJob
             // An MP3 job asks only what the managed inspector can tell (tracks, codecs, length): ffprobe runs when it cannot.
             var info = (request is Mp3Request ? MediaProbe.FromFacts(source.FullName, Media.MediaInspector.Inspect(source.FullName)) : null)
                 ?? await MediaProbe.ProbeAsync(_tools, source.FullName, ct).ConfigureAwait(false);
+            request = TargetSizeEncode.Plan(request, info);
             // A loudness target is measured on the source first (decode only), and the encode applies the gain.
             var loudness = request is Mp3Request { Loudness: not null } lm ? await MeasureSourceAsync(lm, info, progress, ct).ConfigureAwait(false) : null;
             var plan = request switch
@@ -68,6 +69,7 @@ public sealed partial class LocalJob
             else if (loudness?.Filter != null) made = await EncodeMeasuredAsync(plan, source, info, MeasureShare, progress, ct).ConfigureAwait(false);
             else await EncodeAsync(plan, source, info, loudness is null ? (0, 1) : (MeasureShare, 1 - MeasureShare), progress, ct).ConfigureAwait(false);
             var facts = Media.MediaInspector.Inspect(temp);
+            (request, facts) = await TargetSizeEncode.CorrectAsync(request, facts, info, temp, passLog, p => EncodeAsync(p, source, info, (0, 1), progress, ct)).ConfigureAwait(false);
             if (OutputCheck.Judge(request, facts, null).Problem is string problem)
                 throw new LocalEngineException(LocalErrorKind.ConversionFailed, $"ffmpeg's output for '{source.Name}' is not what was asked: {problem}",
                     "Check that the file plays; try again in one pass or at another height.");
@@ -93,6 +95,7 @@ public sealed partial class LocalJob
                 BitrateKbps = OutputCheck.MeasuredKbps(request, facts), RequestedBitrateKbps = plan.StreamCopied ? null : OutputCheck.RequestedKbps(request),
                 IsVbr = facts.IsVbr, Duration = facts.Duration, SourceDuration = info.Duration, SessionId = "",
                 Loudness = measured?.Integrated, TruePeak = measured?.TruePeak, Facts = facts, Warnings = warnings,
+                TargetSize = (request as CompressRequest)?.TargetSize?.Bytes, VideoCodec = facts.VideoCodec,
             };
         }
         finally

@@ -82,11 +82,14 @@ public static class LocalPlans
     {
         var video = info.Video ?? throw new MediaInputException(InputProblem.NoSuchTrack, info.Path, $"'{Path.GetFileName(info.Path)}' has no video to compress", "video");
         var rate = r.VideoBitrateKbps.ToString(CultureInfo.InvariantCulture) + "k";
-        var videoArgs = new List<string> { "-map", "0:v:" + video.TypeIndex.ToString(CultureInfo.InvariantCulture), "-c:v", "libx264", "-preset", "medium", "-b:v", rate, "-pix_fmt", "yuv420p" };
+        var h265 = r.Codec == VideoCodec.H265;
+        var videoArgs = new List<string> { "-map", "0:v:" + video.TypeIndex.ToString(CultureInfo.InvariantCulture), "-c:v", h265 ? "libx265" : "libx264", "-preset", "medium", "-b:v", rate, "-pix_fmt", "yuv420p" };
+        if (h265) videoArgs.AddRange(new[] { "-tag:v", "hvc1" }); // hev1 (ffmpeg's default) is what Apple and Windows players refuse
         if (!r.TwoPass) videoArgs.AddRange(new[] { "-maxrate", rate, "-bufsize", (r.VideoBitrateKbps * 2).ToString(CultureInfo.InvariantCulture) + "k" });
         if (r.Height is int h && h != video.Height) videoArgs.AddRange(new[] { "-vf", "scale=-2:" + h.ToString(CultureInfo.InvariantCulture) });
         var audio = info.AudioStreams.FirstOrDefault();
         var audioArgs = audio is null ? new List<string> { "-an" }
+            : r.AudioBitrateKbps is int akbps ? new List<string> { "-map", "0:a:0", "-c:a", "aac", "-b:a", akbps.ToString(CultureInfo.InvariantCulture) + "k" }
             : audio.Codec is "aac" or "mp3" ? new List<string> { "-map", "0:a:0", "-c:a", "copy" } // MP4 carries both as they are
             : new List<string> { "-map", "0:a:0", "-c:a", "aac", "-b:a", "160k" };
         var tail = new List<string> { "-map_metadata", "0", "-movflags", "+faststart", "-f", "mp4", output };
@@ -95,18 +98,35 @@ public static class LocalPlans
         if (r.TwoPass)
         {
             var nul = Path.DirectorySeparatorChar == '\\' ? "NUL" : "/dev/null";
+            // Both passes must see the same frames: MP4's default constant rate would add one where the source's video starts late (x264 then crashes).
+            videoArgs.AddRange(new[] { "-vsync", "passthrough" });
             var first = new List<string>(Common) { "-i", info.Path };
             first.AddRange(videoArgs);
-            first.AddRange(new[] { "-pass", "1", "-passlogfile", passLog, "-an", "-f", "null", nul });
+            first.AddRange(h265 ? X265Pass(1, passLog) : new[] { "-pass", "1", "-passlogfile", passLog });
+            first.AddRange(new[] { "-an", "-f", "null", nul });
             passes.Add(first);
-            videoArgs.AddRange(new[] { "-pass", "2", "-passlogfile", passLog });
+            videoArgs.AddRange(h265 ? X265Pass(2, passLog) : new[] { "-pass", "2", "-passlogfile", passLog });
         }
+        else if (h265) videoArgs.AddRange(new[] { "-x265-params", "log-level=error" });
         var last = new List<string>(Common) { "-i", info.Path };
         last.AddRange(videoArgs);
         last.AddRange(audioArgs);
         last.AddRange(tail);
         passes.Add(last);
         return new LocalPlan(passes, r.VideoBitrateKbps, false);
+    }
+
+    /// <summary>libx265 ignores ffmpeg's -pass: its own options say the pass, and the quoted stats path survives a drive letter's colon.</summary>
+    private static string[] X265Pass(int pass, string passLog) =>
+        new[] { "-x265-params", $"log-level=error:pass={pass.ToString(CultureInfo.InvariantCulture)}:stats='{passLog}.x265'" };
+
+    /// <summary>What a target size's audio costs on this machine: AAC or MP3 of a known, modest bitrate is copied; anything else becomes AAC.</summary>
+    internal static AudioCost TargetSizeAudio(MediaInfo info)
+    {
+        var audio = info.AudioStreams.FirstOrDefault();
+        if (audio is null) return AudioCost.None;
+        return audio.Codec is "aac" or "mp3" && audio.BitRate is long b && b > 0 && b <= 192_000
+            ? AudioCost.Copied((int)Math.Ceiling(b / 1000.0)) : AudioCost.Encoded(SizeTarget.AudioKbps);
     }
 
     /// <summary>The audio track a request means, or the local engine's error saying which tracks there are.</summary>

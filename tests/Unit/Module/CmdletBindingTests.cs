@@ -37,13 +37,13 @@ public class CmdletBindingTests
         Assert.Equal("System.IO.FileInfo", OutputType(c));
 
         var (path, pathAttrs) = Param(name, "Path");
-        var p = Assert.Single(pathAttrs);
+        var p = Assert.Single(pathAttrs, a => (string?)Named(a, "ParameterSetName") == "Path"); // Compress-NemoVideo also has its -TargetSize sets
         Assert.Equal((true, 0, true, "Path"), (Named(p, "Mandatory"), Named(p, "Position"), Named(p, "ValueFromPipeline"), Named(p, "ParameterSetName")));
         Assert.True(Has(path, "SupportsWildcardsAttribute"));
         Assert.Equal(typeof(string[]).FullName, path.PropertyType.FullName);
 
         var (literal, literalAttrs) = Param(name, "LiteralPath");
-        var l = Assert.Single(literalAttrs);
+        var l = Assert.Single(literalAttrs, a => (string?)Named(a, "ParameterSetName") == "LiteralPath");
         Assert.Equal((true, true, "LiteralPath"), (Named(l, "Mandatory"), Named(l, "ValueFromPipelineByPropertyName"), Named(l, "ParameterSetName")));
         Assert.Equal(new[] { "PSPath", "FullName" }, Aliases(literal));
         Assert.False(Has(literal, "SupportsWildcardsAttribute"));
@@ -67,8 +67,14 @@ public class CmdletBindingTests
     public void The_video_bitrate_is_mandatory_and_read_from_text_while_binding()
     {
         var (prop, attrs) = Param("Compress-NemoVideo", "VideoBitrate");
-        Assert.Equal(true, Named(attrs.Single(), "Mandatory"));
+        Assert.All(attrs, a => Assert.Equal(true, Named(a, "Mandatory")));
+        Assert.Equal(new[] { "LiteralPath", "Path" }, attrs.Select(a => (string)Named(a, "ParameterSetName")!).Order());
         Assert.True(Has(prop, "BitrateTransformationAttribute"));
+        // -TargetSize is its own pair of sets, beside -VideoBitrate's.
+        var (size, sizeAttrs) = Param("Compress-NemoVideo", "TargetSize");
+        Assert.All(sizeAttrs, a => Assert.Equal(true, Named(a, "Mandatory")));
+        Assert.Equal(new[] { "TargetSizeLiteralPath", "TargetSizePath" }, sizeAttrs.Select(a => (string)Named(a, "ParameterSetName")!).Order());
+        Assert.True(Has(size, "FileSizeTransformationAttribute"));
         var set = Param("Compress-NemoVideo", "Resolution").Property.GetCustomAttributesData().Single(a => a.AttributeType.Name == "ValidateSetAttribute");
         var values = ((IEnumerable<CustomAttributeTypedArgument>)set.ConstructorArguments[0].Value!).Select(v => (string)v.Value!).ToList();
         Assert.Contains("720p", values);
