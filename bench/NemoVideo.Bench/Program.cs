@@ -30,7 +30,8 @@ try
     results.Note("Upload/download: the 450 MiB file is uncompressed video in Matroska (valid media, so the emulator accepts it); both sides send the same bytes to the same endpoint, and the emulator writes them to disk either way.");
     results.Note("Memory: the peak working set of a fresh process of this harness that uploads one file, 450 MiB against 1 MiB; the difference is what the file's size costs.");
     results.Note("Job latency: every poller's renders run at the same time on one emulator, each render at least as long as stated; overhead is the time from the server's completedAt to the file being renamed into place.");
-    results.Note("Local engine: 'by hand' is the ffmpeg command a person would type for the same result; the engine adds an ffprobe call, progress parsing and the temporary-file rename.");
+    results.Note("Local engine: 'by hand' is the ffmpeg command a person would type for the same result; the engine adds progress parsing, the check of the file from its bytes and the temporary-file rename, and for a video job an ffprobe call (an MP3 job asks the managed inspector instead).");
+    results.Note("Podcast: the recording is 320x240 H.264 with speech-like stereo AAC, a title and three chapters; -Loudness measures the source decode-only (sample peak), encodes with the gain while a second ffmpeg measures the MP3 being written (true peak), on the other core.");
     var text = results.Markdown(Harness.Machine(), watch.Elapsed);
     File.WriteAllText(output, text);
     Console.WriteLine($"wrote {output}");
