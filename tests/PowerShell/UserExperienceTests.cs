@@ -71,7 +71,7 @@ public class UserExperienceTests
         Assert.Empty(shell.Errors);
         Assert.Empty(stage.Emulator.Store.RequestLog);
         shell.Run("Set-Location -LiteralPath $dir; Get-ChildItem *.mkv | ConvertTo-NemoMp3", Vars(stage) );
-        var exists = Assert.Single(shell.Errors.Where(e => e.FullyQualifiedErrorId.StartsWith("Nemo.OutputExists,")));
+        var exists = Assert.Single(shell.Errors, e => e.FullyQualifiedErrorId.StartsWith("Nemo.OutputExists,"));
         Assert.Equal(ErrorCategory.ResourceExists, exists.CategoryInfo.Category);
         Assert.Contains("-SkipExisting", exists.ErrorDetails.RecommendedAction);
     }

@@ -69,6 +69,7 @@ public class TokenCacheTests : IDisposable
     }
 
     [UnixFact("Unix file modes: Windows profile folders are owner-only by their ACLs")]
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
     public void Files_are_readable_by_their_owner_only_on_unix()
     {
         var cache = new TokenCache(_env.ConfigDirectory);
