@@ -151,7 +151,7 @@ public enum VideoCodec
 {
     /// <summary>H.264 (AVC): plays everywhere.</summary>
     H264,
-    /// <summary>H.265 (HEVC), tagged hvc1 in MP4 so Apple and Windows players open it: a markedly smaller file at the same quality.</summary>
+    /// <summary>H.265 (HEVC), tagged hvc1 in MP4 so Apple and Windows players open it.</summary>
     H265,
 }
 

@@ -46,7 +46,7 @@ public sealed class CompressNemoVideoCommand : MediaJobCommand
     [ValidateSet("240p", "360p", "480p", "540p", "720p", "1080p", "1440p", "2160p")]
     public string? Resolution { get; set; }
 
-    /// <summary>H264 (plays everywhere, the default) or H265 (a markedly smaller file at the same quality, tagged hvc1 for Apple and Windows players).</summary>
+    /// <summary>H264 (plays everywhere, the default) or H265 (the newer codec, tagged hvc1 for Apple and Windows players).</summary>
     [Parameter]
     public VideoCodec Codec { get; set; } = VideoCodec.H264;
 
