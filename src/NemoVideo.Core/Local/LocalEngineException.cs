@@ -31,6 +31,10 @@ public sealed class LocalEngineException : Exception
     public const string InstallAdvice = "Install ffmpeg — Windows: winget install Gyan.FFmpeg (or choco install ffmpeg); macOS: brew install ffmpeg; " +
         "Debian/Ubuntu: sudo apt-get install ffmpeg; Fedora: sudo dnf install ffmpeg — or set NEMO_FFMPEG and NEMO_FFPROBE to the programs' full paths.";
 
+    /// <summary>ffmpeg exited with an error while it was to <paramref name="action"/> ("convert 'talk.mkv'"): its last words attached.</summary>
+    internal static LocalEngineException Failed(string action, ToolRun run) => new(LocalErrorKind.ConversionFailed,
+        $"ffmpeg could not {action} (exit code {run.ExitCode})", "Check that the file plays; see ffmpeg's message below.", MediaProbe.LastLines(run.Stderr));
+
     internal static LocalEngineException Missing(string tool, string tried) => new(LocalErrorKind.ToolMissing,
         $"{tool} was not found (looked for '{tried}')", InstallAdvice);
 }

@@ -69,12 +69,8 @@ public sealed partial class LocalJob
             if (progress != null && FfmpegProgress.TryRead(line, info.Duration, out var share))
                 progress.Report(new JobProgress(JobStage.Encoding, (int)((from + (1 - from) * share) * 100), label));
         }, ct).ConfigureAwait(false);
-        if (encode.ExitCode != 0)
-            throw new LocalEngineException(LocalErrorKind.ConversionFailed, $"ffmpeg could not convert '{source.Name}' (exit code {encode.ExitCode})",
-                "Check that the file plays; see ffmpeg's message below.", MediaProbe.LastLines(encode.Stderr));
-        return meter.ExitCode == 0 && LoudnessMeter.Parse(meter.Stderr) is LoudnessReading reading ? reading
-            : throw new LocalEngineException(LocalErrorKind.ConversionFailed, $"ffmpeg could not measure the loudness of the MP3 of '{source.Name}' (exit code {meter.ExitCode})",
-                "Check that the file plays; see ffmpeg's message below.", MediaProbe.LastLines(meter.Stderr));
+        if (encode.ExitCode != 0) throw LocalEngineException.Failed($"convert '{source.Name}'", encode);
+        return LoudnessMeter.Read(meter, $"the MP3 of '{source.Name}'");
     }
 
     /// <summary>The tag finished through the one writer: the request's tags, chapters and cover, and the source's own cover.</summary>

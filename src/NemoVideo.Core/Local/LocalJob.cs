@@ -119,9 +119,7 @@ public sealed partial class LocalJob
                 if (progress != null && FfmpegProgress.TryRead(line, info.Duration, out var share01))
                     progress.Report(new JobProgress(JobStage.Encoding, (int)((from + share * share01) * 100), label));
             }, ct).ConfigureAwait(false);
-            if (run.ExitCode != 0)
-                throw new LocalEngineException(LocalErrorKind.ConversionFailed, $"ffmpeg could not convert '{source.Name}' (exit code {run.ExitCode})",
-                    "Check that the file plays; see ffmpeg's message below.", MediaProbe.LastLines(run.Stderr));
+            if (run.ExitCode != 0) throw LocalEngineException.Failed($"convert '{source.Name}'", run);
         }
     }
 

@@ -67,11 +67,12 @@ public static class LoudnessMeter
         {
             if (progress != null && FfmpegProgress.TryRead(line, duration, out var share)) progress(share);
         }, ct).ConfigureAwait(false);
-        if (run.ExitCode != 0 || Parse(run.Stderr) is not LoudnessReading reading)
-            throw new LocalEngineException(LocalErrorKind.ConversionFailed, $"ffmpeg could not measure the loudness of '{Path.GetFileName(path)}' (exit code {run.ExitCode})",
-                "Check that the file plays; see ffmpeg's message below.", MediaProbe.LastLines(run.Stderr));
-        return reading;
+        return Read(run, $"'{Path.GetFileName(path)}'");
     }
+
+    /// <summary>What a measuring run of ffmpeg read from <paramref name="what"/>, or the error that says it could not.</summary>
+    internal static LoudnessReading Read(ToolRun run, string what) =>
+        run.ExitCode == 0 && Parse(run.Stderr) is LoudnessReading reading ? reading : throw LocalEngineException.Failed("measure the loudness of " + what, run);
 
     /// <summary>The ebur128 summary in ffmpeg's log, or null.</summary>
     public static LoudnessReading? Parse(string log)
