@@ -74,11 +74,11 @@ public sealed partial class LocalJob
     }
 
     /// <summary>The tag finished through the one writer: the request's tags, chapters and cover, and the source's own cover.</summary>
-    private static MediaFacts Tag(Mp3Request request, FileInfo source, Transfers.OutputFile output, MediaFacts facts, ICollection<string> warnings, CancellationToken ct)
+    private static MediaFacts Tag(Mp3Request request, MediaFacts source, Transfers.OutputFile output, MediaFacts facts, ICollection<string> warnings, CancellationToken ct)
     {
         // ffmpeg carried most of the source's tags and chapters; what it could not (a cover from an attachment, chapters
         // through the tee muxer) and the request's own are written here.
-        var changes = Mp3Tagging.ChangesFor(request, MediaInspector.Inspect(source.FullName), facts, warnings);
+        var changes = Mp3Tagging.ChangesFor(request, source, facts, warnings);
         return changes is null ? facts : Mp3Tagging.Apply(output, changes, warnings, ct);
     }
 }

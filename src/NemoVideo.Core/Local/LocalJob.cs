@@ -44,7 +44,9 @@ public sealed partial class LocalJob
         {
             progress?.Report(new JobProgress(JobStage.Starting, null, $"Probing {source.Name}"));
             // An MP3 job asks only what the managed inspector can tell (tracks, codecs, length): ffprobe runs when it cannot.
-            var info = (request is Mp3Request ? MediaProbe.FromFacts(source.FullName, Media.MediaInspector.Inspect(source.FullName)) : null)
+            // The same reading gives the tag what the source carries.
+            var sourceFacts = request is Mp3Request ? Media.MediaInspector.Inspect(source.FullName) : null;
+            var info = (sourceFacts is null ? null : MediaProbe.FromFacts(source.FullName, sourceFacts))
                 ?? await MediaProbe.ProbeAsync(_tools, source.FullName, ct).ConfigureAwait(false);
             request = TargetSizeEncode.Plan(request, info);
             // A loudness target is measured on the source first (decode only), and the encode applies the gain.
@@ -68,26 +70,18 @@ public sealed partial class LocalJob
             if (done) { }
             else if (loudness?.Filter != null) made = await EncodeMeasuredAsync(plan, source, info, MeasureShare, progress, ct).ConfigureAwait(false);
             else await EncodeAsync(plan, source, info, loudness is null ? (0, 1) : (MeasureShare, 1 - MeasureShare), progress, ct).ConfigureAwait(false);
+            // Off target, the loudness check encodes once more: the file is read and judged only once that is settled.
+            LoudnessReading? measured = null;
+            if (request is Mp3Request { Loudness: LoudnessTarget target } loud && loudness!.Filter != null)
+                measured = await CheckLoudnessAsync(loud, target, info, loudness, made!, source, temp, progress, ct).ConfigureAwait(false);
             var facts = Media.MediaInspector.Inspect(temp);
             (request, facts) = await TargetSizeEncode.CorrectAsync(request, facts, info, temp, passLog, p => EncodeAsync(p, source, info, (0, 1), progress, ct)).ConfigureAwait(false);
             if (OutputCheck.Judge(request, facts, null).Problem is string problem)
                 throw new LocalEngineException(LocalErrorKind.ConversionFailed, $"ffmpeg's output for '{source.Name}' is not what was asked: {problem}",
                     "Check that the file plays; try again in one pass or at another height.");
             var warnings = new List<string>(OutputCheck.Judge(request, facts, info.Duration).Warnings);
-            LoudnessReading? measured = null;
-            if (request is Mp3Request { Loudness: LoudnessTarget target } loud)
-            {
-                if (loudness!.Filter is null) warnings.Add(LoudnessMeter.Unmeasurable(source.Name));
-                else
-                {
-                    measured = await CheckLoudnessAsync(loud, target, info, loudness, made!, source, temp, progress, ct).ConfigureAwait(false);
-                    // A second encode may have replaced the first: what is reported is read from the file as it is now.
-                    facts = Media.MediaInspector.Inspect(temp);
-                    if (OutputCheck.Judge(request, facts, null).Problem is string again)
-                        throw new LocalEngineException(LocalErrorKind.ConversionFailed, $"ffmpeg's output for '{source.Name}' is not what was asked: {again}", "Check that the file plays.");
-                }
-            }
-            if (request is Mp3Request tagged) facts = Tag(tagged, source, output, facts, warnings, ct);
+            if (loudness is { Filter: null }) warnings.Add(LoudnessMeter.Unmeasurable(source.Name));
+            if (request is Mp3Request tagged) facts = Tag(tagged, sourceFacts!, output, facts, warnings, ct);
             progress?.Report(new JobProgress(JobStage.Completed, 100, "Done"));
             return new JobResult
             {
