@@ -33,8 +33,7 @@ public sealed class OutputFile : IDisposable
         var full = Path.GetFullPath(target);
         Jobs.OutputPaths.CheckWritable(full, overwrite);
         var dir = Path.GetDirectoryName(full)!;
-        var name = (hidden ? "." : "") + Path.GetFileName(full) + "." + Guid.NewGuid().ToString("N").Substring(0, 8) + ".partial";
-        var temp = Path.Combine(dir, name);
+        var temp = TempName(full, hidden);
         try
         {
             using (new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None)) { }
@@ -45,6 +44,10 @@ public sealed class OutputFile : IDisposable
         }
         return new OutputFile(full, temp, overwrite);
     }
+
+    /// <summary>A new temporary name beside <paramref name="target"/>, of the form <see cref="RemoveTemporaries"/> knows.</summary>
+    private static string TempName(string target, bool hidden) =>
+        Path.Combine(Path.GetDirectoryName(target)!, (hidden ? "." : "") + Path.GetFileName(target) + "." + Guid.NewGuid().ToString("N").Substring(0, 8) + ".partial");
 
     /// <summary>
     /// Removes the temporary files this class made for <paramref name="target"/> (hidden or not) but <paramref name="keep"/>.
@@ -79,8 +82,7 @@ public sealed class OutputFile : IDisposable
     public void Rewrite(Action<Stream, Stream> transform)
     {
         if (_committed) throw new InvalidOperationException("The output was committed already.");
-        var dir = Path.GetDirectoryName(TempPath)!;
-        var next = Path.Combine(dir, "." + Path.GetFileName(Target) + "." + Guid.NewGuid().ToString("N").Substring(0, 8) + ".partial");
+        var next = TempName(Target, hidden: true);
         try
         {
             using (var from = new FileStream(TempPath, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan))

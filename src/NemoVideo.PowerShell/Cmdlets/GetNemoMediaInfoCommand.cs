@@ -45,8 +45,8 @@ public sealed class GetNemoMediaInfoCommand : NemoCmdlet
                 WriteError(ToErrorRecord(new NemoVideo.Api.MediaInputException(NemoVideo.Api.InputProblem.Folder, file, $"'{file}' is a folder, not a file"), file));
                 continue;
             }
-            MediaReport report;
-            try { report = MediaReport.Of(file); }
+            MediaFacts facts;
+            try { facts = MediaInspector.Inspect(file); }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {
                 WriteError(new ErrorRecord(ex, "Nemo.CannotRead", ErrorCategory.ReadError, new FileInfo(file))
@@ -55,14 +55,15 @@ public sealed class GetNemoMediaInfoCommand : NemoCmdlet
                 });
                 continue;
             }
+            Local.LoudnessReading? loudness = null;
             if (_tools != null)
             {
-                if (report.HasAudio)
-                    RunOrWriteError(async ct => report = MediaReport.Of(file, await Local.LoudnessMeter.MeasureAsync(_tools, file, 0, report.Duration, null, ct).ConfigureAwait(false)), new FileInfo(file));
+                if (facts.HasAudio)
+                    RunOrWriteError(async ct => loudness = await Local.LoudnessMeter.MeasureAsync(_tools, file, 0, facts.Duration, null, ct).ConfigureAwait(false), new FileInfo(file));
                 else
                     WriteWarning($"'{System.IO.Path.GetFileName(file)}' has no audio to measure.");
             }
-            WriteObject(report);
+            WriteObject(MediaReport.Of(file, facts, loudness));
         }
     }
 }
