@@ -1,6 +1,7 @@
 using NemoVideo.Api;
 using NemoVideo.Jobs;
 using NemoVideo.Local;
+using NemoVideo.Media;
 
 namespace NemoVideo.Bench;
 

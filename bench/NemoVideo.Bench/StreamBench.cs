@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net.ServerSentEvents;
 using System.Text;
 using NemoVideo.Agent;
+using NemoVideo.Api;
 
 namespace NemoVideo.Bench;
 

@@ -2,6 +2,8 @@ using System.Management.Automation;
 using NemoVideo.Api;
 using NemoVideo.Jobs;
 using NemoVideo.Local;
+using NemoVideo.Media;
+using NemoVideo.Transfers;
 
 namespace NemoVideo.PowerShell;
 

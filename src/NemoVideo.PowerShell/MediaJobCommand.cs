@@ -1,5 +1,6 @@
 using System.Management.Automation;
 using NemoVideo.Jobs;
+using NemoVideo.Transfers;
 
 namespace NemoVideo.PowerShell;
 
@@ -95,13 +96,13 @@ public abstract class MediaJobCommand : NemoCmdlet
         Func<MediaJobRequest, IProgress<JobProgress>, CancellationToken, Task<JobResult>> run;
         if (engine == NemoEngine.Local)
         {
-            var local = new Local.LocalJob(LocateFfmpeg());
+            var local = new Jobs.LocalJob(LocateFfmpeg());
             run = local.RunAsync;
         }
         else
         {
             var connection = Session ?? GetConnection();
-            WarnWhenCreditsAreShort(connection, requests.Count(WouldUpload));
+            WarnWhenCreditsAreShort(connection, BatchPlan.FilesToSend(requests));
             // What is paid for is written down, so a run that dies is picked up by the next without paying again.
             var cloud = new CloudJob(connection.Client) { Journal = new PaidWorkJournal(connection.Client.Environment.ConfigDirectory) };
             run = cloud.RunAsync;
@@ -114,13 +115,6 @@ public abstract class MediaJobCommand : NemoCmdlet
 
     /// <summary>Files -WhatIf said would be converted.</summary>
     private int _wouldRun;
-
-    /// <summary>The job's own first check passes (so a batch of bad files sends nothing, not even the balance read).</summary>
-    private static bool WouldUpload(MediaJobRequest request)
-    {
-        try { NemoVideo.Api.MediaRules.CheckUpload(request.SourcePath, request.AcceptedExtensions); return true; }
-        catch (NemoVideo.Api.MediaInputException) { return false; }
-    }
 
     /// <summary>Reads the balance (free) and warns once when it cannot pay one edit per file; a failed read only says so.</summary>
     private void WarnWhenCreditsAreShort(NemoConnection connection, int files)
@@ -171,37 +165,37 @@ public abstract class MediaJobCommand : NemoCmdlet
         }
     }
 
-    /// <summary>Decides each output, skips or refuses existing ones, asks ShouldProcess: all before any work.</summary>
+    /// <summary>The core decides each output (<see cref="BatchPlan"/>); here each decision is said, and ShouldProcess asked, before any work.</summary>
     private List<MediaJobRequest> Plan()
     {
         var destination = Destination is null ? null : ToFileSystemPath(Destination) + (Destination.EndsWith("/") || Destination.EndsWith("\\") ? System.IO.Path.DirectorySeparatorChar.ToString() : "");
-        var outputs = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
-        var requests = new List<MediaJobRequest>();
-        foreach (var source in _sources)
+        IReadOnlyList<PlannedFile> plan;
+        try { plan = BatchPlan.Decide(_sources, destination, OutputExtension, SameNameSuffix, Force, SkipExisting); }
+        catch (ArgumentException ex)
         {
-            string output;
-            try { output = OutputPaths.Resolve(source, destination, OutputExtension, _sources.Count == 1, SameNameSuffix); }
-            catch (ArgumentException ex)
+            ThrowTerminatingError(new ErrorRecord(ex, "Nemo.DestinationNotAFolder", ErrorCategory.InvalidArgument, Destination));
+            throw;
+        }
+        var requests = new List<MediaJobRequest>();
+        foreach (var file in plan)
+        {
+            var (source, output) = (file.Source, file.Output);
+            switch (file.Action)
             {
-                ThrowTerminatingError(new ErrorRecord(ex, "Nemo.DestinationNotAFolder", ErrorCategory.InvalidArgument, Destination));
-                throw;
-            }
-            if (!outputs.Add(output))
-            {
-                WriteError(new ErrorRecord(new IOException($"'{source}' would be written to '{output}', like another input; rename one or convert it separately."),
-                    "Nemo.SameOutput", ErrorCategory.ResourceExists, new FileInfo(source)));
-                continue;
-            }
-            var exists = File.Exists(output);
-            if (exists && !Force)
-            {
+                case PlannedAction.SameOutput:
+                    WriteError(new ErrorRecord(new IOException($"'{source}' would be written to '{output}', like another input; rename one or convert it separately."),
+                        "Nemo.SameOutput", ErrorCategory.ResourceExists, new FileInfo(source)));
+                    continue;
                 // Under -WhatIf what would happen is said, not raised as an error.
-                if (SkipExisting) { if (WhatIf) ShouldProcess(source, $"Skip: '{output}' exists (-SkipExisting)"); else WriteVerbose($"Skipping '{source}': '{output}' exists."); continue; }
-                if (WhatIf) { ShouldProcess(source, $"Refuse: '{output}' exists (add -Force to overwrite it or -SkipExisting to leave it)"); continue; }
-                WriteError(ToErrorRecord(new NemoVideo.Api.OutputExistsException(output), new FileInfo(source)));
-                continue;
+                case PlannedAction.Skip:
+                    if (WhatIf) ShouldProcess(source, $"Skip: '{output}' exists (-SkipExisting)"); else WriteVerbose($"Skipping '{source}': '{output}' exists.");
+                    continue;
+                case PlannedAction.Refuse:
+                    if (WhatIf) ShouldProcess(source, $"Refuse: '{output}' exists (add -Force to overwrite it or -SkipExisting to leave it)");
+                    else WriteError(ToErrorRecord(new NemoVideo.Transfers.OutputExistsException(output), new FileInfo(source)));
+                    continue;
             }
-            if (!ShouldProcess(source, Describe(output) + (exists ? " (overwriting the existing file)" : ""))) { if (WhatIf) _wouldRun++; continue; }
+            if (!ShouldProcess(source, Describe(output) + (file.Exists ? " (overwriting the existing file)" : ""))) { if (WhatIf) _wouldRun++; continue; }
             requests.Add(CreateRequest(source, output, Force, Timeout));
         }
         return requests;
@@ -252,7 +246,7 @@ public abstract class MediaJobCommand : NemoCmdlet
             // Another run has this output: it is doing the work, so this one says so and goes on with the rest.
             if (error is NemoVideo.Transfers.OutputClaimedException claimed) { _cmd.WriteWarning(claimed.Message); return; }
             // Made meanwhile by another run (it held the claim until it committed): what -SkipExisting asks for.
-            if (error is NemoVideo.Api.OutputExistsException && _cmd.SkipExisting) { _cmd.WriteVerbose($"Skipping '{_requests[index].SourcePath}': '{_requests[index].OutputPath}' was made meanwhile."); return; }
+            if (error is NemoVideo.Transfers.OutputExistsException && _cmd.SkipExisting) { _cmd.WriteVerbose($"Skipping '{_requests[index].SourcePath}': '{_requests[index].OutputPath}' was made meanwhile."); return; }
             _cmd.WriteError(ToErrorRecord(error, new FileInfo(_requests[index].SourcePath)));
         });
 

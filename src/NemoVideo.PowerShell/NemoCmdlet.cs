@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Management.Automation;
 using NemoVideo.Api;
+using NemoVideo.Media;
 
 namespace NemoVideo.PowerShell;
 

@@ -109,20 +109,6 @@ internal sealed class RenderOutputDto
     [JsonPropertyName("crf")] public int? Crf { get; set; }
 }
 
-internal sealed class TokenCacheFile
-{
-    public int Version { get; set; } = 1;
-    public Dictionary<string, TokenCacheEntry> Entries { get; set; } = new(StringComparer.OrdinalIgnoreCase);
-}
-
-internal sealed class TokenCacheEntry
-{
-    public string Token { get; set; } = "";
-    public string? UserId { get; set; }
-    public DateTimeOffset? ExpiresAt { get; set; }
-    public DateTimeOffset ObtainedAt { get; set; }
-    public decimal? Credits { get; set; }
-}
 
 /// <summary>Reads a JSON string or number as a string: ids are long numbers that must not lose digits.</summary>
 internal sealed class FlexibleStringConverter : JsonConverter<string?>
@@ -156,7 +142,6 @@ internal sealed class FlexibleStringConverter : JsonConverter<string?>
 [JsonSerializable(typeof(RunSseRequest))]
 [JsonSerializable(typeof(CreditsDto))]
 [JsonSerializable(typeof(RenderRequestDto))]
-[JsonSerializable(typeof(TokenCacheFile))]
 internal sealed partial class NemoJsonContext : JsonSerializerContext
 {
 }

@@ -1,3 +1,5 @@
+using NemoVideo.Media;
+
 namespace NemoVideo.Api;
 
 /// <summary>What the service accepts, checked before a single byte is sent.</summary>

@@ -160,12 +160,12 @@ public sealed partial class NemoApiClient
         return CreditBalance.From(Deserialize(reply.Data, NemoJsonContext.Default.CreditsDto));
     }
 
-    /// <summary>POST /api/render/proxy/lambda: starts an export of the draft in a plain format (see <see cref="Jobs.RenderOutput.ForFormat"/>).</summary>
+    /// <summary>POST /api/render/proxy/lambda: starts an export of the draft in a plain format (see <see cref="RenderOutput.ForFormat"/>).</summary>
     public Task<RenderJob> SubmitRenderAsync(string sessionId, JsonElement draft, string format = "mp4", string quality = "high", CancellationToken ct = default) =>
-        SubmitRenderAsync(sessionId, draft, Jobs.RenderOutput.ForFormat(format, quality), ct);
+        SubmitRenderAsync(sessionId, draft, RenderOutput.ForFormat(format, quality), ct);
 
     /// <summary>POST /api/render/proxy/lambda: starts an export of the draft. A duplicate id is retried with a new one.</summary>
-    public async Task<RenderJob> SubmitRenderAsync(string sessionId, JsonElement draft, Jobs.RenderOutput output, CancellationToken ct = default)
+    public async Task<RenderJob> SubmitRenderAsync(string sessionId, JsonElement draft, RenderOutput output, CancellationToken ct = default)
     {
         var wire = new RenderOutputDto
         {

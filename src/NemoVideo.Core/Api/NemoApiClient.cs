@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Headers;
 using NemoVideo.Auth;
-using NemoVideo.Resilience;
 using Polly;
 
 namespace NemoVideo.Api;
@@ -14,10 +13,13 @@ namespace NemoVideo.Api;
 /// </summary>
 public sealed partial class NemoApiClient : IDisposable
 {
-    private static readonly AsyncLocal<JobScope?> CurrentJob = new();
     private readonly ResiliencePipeline _retry;
     private readonly bool _ownsHttp;
     private readonly string _platform;
+    /// <summary>Sent as X-Skill-Source on every call of this client: the seed skill whose job is being done.</summary>
+    private readonly string _skill;
+    /// <summary>What this client's trace lines are about (a job's file), or null.</summary>
+    private readonly string? _label;
 
     public NemoApiClient(NemoClientOptions options, TokenProvider? tokens = null, NemoEnvironment? environment = null, HttpMessageHandler? handler = null)
     {
@@ -32,40 +34,42 @@ public sealed partial class NemoApiClient : IDisposable
             Timeout = System.Threading.Timeout.InfiniteTimeSpan, // per-call limits below; the agent may talk for 15 minutes
         };
         _ownsHttp = true;
-        _retry = NemoResilience.Create(options.Retry, (ex, attempt, delay) => Trace(new HttpCallRecord
-        {
-            Label = CurrentJob.Value?.Label, Error = ex.ServerMessage, RetryAttempt = attempt, RetryAttempts = options.Retry.MaxRetries, RetryDelay = delay,
-        }));
+        _skill = NemoClientOptions.Mp3Skill; // the building blocks (Send-NemoVideo, Send-NemoMessage…) are the MP3 skill's, as its seed document describes them
+        _retry = CreateRetry();
         BaseUri = options.BaseUri.AbsoluteUri.EndsWith("/", StringComparison.Ordinal) ? options.BaseUri : new Uri(options.BaseUri.AbsoluteUri + "/");
         var declared = options.SkillPlatform ?? Environment.GetVariable("SKILL_SOURCE");
         _platform = string.IsNullOrWhiteSpace(declared) ? "unknown" : declared!.Trim();
     }
 
+    /// <summary>A view of <paramref name="parent"/> (same connection, token and handler) that attributes its calls to another skill.</summary>
+    private NemoApiClient(NemoApiClient parent, string skill, string? label)
+    {
+        Options = parent.Options;
+        Environment = parent.Environment;
+        Tokens = parent.Tokens;
+        Http = parent.Http;
+        BaseUri = parent.BaseUri;
+        _platform = parent._platform;
+        _ownsHttp = false; // the parent owns the connection
+        _skill = skill;
+        _label = label;
+        _retry = CreateRetry();
+    }
+
+    private ResiliencePipeline CreateRetry() => NemoResilience.Create(Options.Retry, (ex, attempt, delay) => Trace(new HttpCallRecord
+    {
+        Label = _label, Error = ex.ServerMessage, RetryAttempt = attempt, RetryAttempts = Options.Retry.MaxRetries, RetryDelay = delay,
+    }));
+
     /// <summary>
-    /// Until disposed, the calls of this flow (and what it starts) carry <paramref name="skill"/> as X-Skill-Source
-    /// (the seed skill whose job is being done: <see cref="NemoClientOptions.Mp3Skill"/> or
-    /// <see cref="NemoClientOptions.CompressSkill"/>), and their trace lines carry <paramref name="label"/> (the file).
+    /// This client for one job: its calls carry <paramref name="skill"/> as X-Skill-Source (the seed skill whose job is
+    /// being done: <see cref="NemoClientOptions.Mp3Skill"/> or <see cref="NemoClientOptions.CompressSkill"/>), and their
+    /// trace lines carry <paramref name="label"/> (the file). It shares this client's connection and token.
     /// </summary>
-    public static IDisposable ForJob(string skill, string? label = null)
-    {
-        var previous = CurrentJob.Value;
-        CurrentJob.Value = new JobScope(skill, label);
-        return new Restore(previous);
-    }
+    public NemoApiClient ForJob(string skill, string? label = null) => new(this, skill, label);
 
-    private sealed class JobScope
-    {
-        public JobScope(string skill, string? label) { Skill = skill; Label = label; }
-        public string Skill { get; }
-        public string? Label { get; }
-    }
-
-    private sealed class Restore : IDisposable
-    {
-        private readonly JobScope? _previous;
-        public Restore(JobScope? previous) => _previous = previous;
-        public void Dispose() => CurrentJob.Value = _previous;
-    }
+    /// <summary>The skill this client's calls are attributed to (X-Skill-Source).</summary>
+    public string Skill => _skill;
 
     public NemoClientOptions Options { get; }
     public TokenProvider Tokens { get; }
@@ -83,7 +87,7 @@ public sealed partial class NemoApiClient : IDisposable
     internal HttpRequestMessage CreateRequest(HttpMethod method, string relativePath, NemoToken? token)
     {
         var request = new HttpRequestMessage(method, new Uri(BaseUri, relativePath.TrimStart('/')));
-        request.Headers.TryAddWithoutValidation("X-Skill-Source", CurrentJob.Value?.Skill ?? NemoClientOptions.Mp3Skill);
+        request.Headers.TryAddWithoutValidation("X-Skill-Source", _skill);
         request.Headers.TryAddWithoutValidation("X-Skill-Version", Options.SkillVersion);
         request.Headers.TryAddWithoutValidation("X-Skill-Platform", _platform);
         request.Headers.UserAgent.Add(new ProductInfoHeaderValue("NemoVideo-PowerShell", Options.SkillVersion));
@@ -215,7 +219,7 @@ public sealed partial class NemoApiClient : IDisposable
     {
         Trace(() => new HttpCallRecord
         {
-            Label = CurrentJob.Value?.Label, Method = request.Method.Method, Path = request.RequestUri?.AbsolutePath ?? "", StatusCode = status, Error = error, Elapsed = elapsed,
+            Label = _label, Method = request.Method.Method, Path = request.RequestUri?.AbsolutePath ?? "", StatusCode = status, Error = error, Elapsed = elapsed,
         });
     }
 

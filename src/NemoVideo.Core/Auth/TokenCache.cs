@@ -1,5 +1,4 @@
 using System.Text.Json;
-using NemoVideo.Api;
 
 namespace NemoVideo.Auth;
 
@@ -66,7 +65,7 @@ public sealed class TokenCache
         {
             if (!File.Exists(FilePath)) return new TokenCacheFile();
             var json = File.ReadAllText(FilePath);
-            var file = JsonSerializer.Deserialize(json, NemoJsonContext.Default.TokenCacheFile) ?? new TokenCacheFile();
+            var file = JsonSerializer.Deserialize(json, TokenCacheJson.Default.TokenCacheFile) ?? new TokenCacheFile();
             // Keys are compared case-insensitively whatever the deserializer made of the dictionary.
             file.Entries = new Dictionary<string, TokenCacheEntry>(file.Entries ?? new(), StringComparer.OrdinalIgnoreCase);
             return file;
@@ -79,5 +78,5 @@ public sealed class TokenCache
     }
 
     private void Save(TokenCacheFile file) =>
-        PrivateFile.WriteAtomic(FilePath, JsonSerializer.Serialize(file, NemoJsonContext.Default.TokenCacheFile));
+        PrivateFile.WriteAtomic(FilePath, JsonSerializer.Serialize(file, TokenCacheJson.Default.TokenCacheFile));
 }

@@ -78,7 +78,7 @@ public sealed class ExportJob
         var tools = wanted == "mp3" && facts.HasAudio && !facts.Truncated ? LocateFfmpeg() : null;
         if (tools is null) throw OutputCheck.WrongOutput(problem, render, output.Target);
         progress?.Report(new JobProgress(JobStage.Encoding, 0, "Extracting the audio on this machine"));
-        var local = await new Local.LocalJob(tools).ConvertAsync(new FileInfo(output.TempPath),
+        var local = await new LocalJob(tools).ConvertAsync(new FileInfo(output.TempPath),
             new Mp3Request(output.TempPath, output.Target) { Overwrite = request.Overwrite }, progress, ct).ConfigureAwait(false);
         return new ExportResult
         {

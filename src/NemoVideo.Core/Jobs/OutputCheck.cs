@@ -20,41 +20,20 @@ public sealed class OutputJudgement
 }
 
 /// <summary>
-/// The rules a result must meet, from its measured facts (<see cref="MediaInspector"/>): the same for the cloud's
-/// renders and the local engine's files, so a result always reports what the file is.
+/// The rules every kind's results share, from their measured facts (<see cref="MediaInspector"/>): the same for the
+/// cloud's renders and the local engine's files, so a result always reports what the file is. Each kind's own rules
+/// are its <see cref="MediaJobRequest.Judge"/>.
 /// </summary>
 public static class OutputCheck
 {
     /// <summary>A compressed video may overshoot the asked bitrate by this much before it counts as not compressed as asked.</summary>
     public const double BitrateOvershoot = 1.3;
 
-    public static OutputJudgement Judge(MediaJobRequest request, MediaFacts facts, TimeSpan? sourceDuration)
+    /// <summary>A warning when the made file's length differs from the source's by more than a second or 5 %.</summary>
+    public static void CompareLength(string name, MediaFacts facts, TimeSpan? sourceDuration, ICollection<string> warnings)
     {
-        var warnings = new List<string>();
-        var name = Path.GetFileName(request.OutputPath);
-        string? problem = facts.Truncated ? $"the file is damaged ({facts.Describe()})" : null;
-        if (problem is null && request is Mp3Request mp3)
-        {
-            if (facts.Container != MediaContainer.Mp3 || !facts.HasAudio) problem = $"it is {facts.Describe()}, not an MP3";
-            else if (mp3.Encoding.VbrQuality is int q && facts.IsVbr == false)
-                warnings.Add($"'{name}' is constant {Kbps(facts.AudioBitrateKbps)}, not variable bitrate V{q} as asked; it was kept as it is.");
-            else if (mp3.Encoding.ConstantKbps is int asked && facts.AudioBitrateKbps is int measured && !SameMp3Rate(measured, asked))
-                warnings.Add($"'{name}' is {(facts.IsVbr == true ? "variable bitrate averaging " : "")}{measured} kbps, not {asked} kbps as asked; it was kept as it is (re-encoding would not improve it).");
-        }
-        else if (problem is null && request is CompressRequest c)
-        {
-            if (!facts.HasVideo || facts.Container != MediaContainer.Mp4) problem = $"it is {facts.Describe()}, not an MP4 video";
-            else if (c.Height is int h && facts.Height is int height && Math.Abs(height - h) > 1) problem = $"it is {height} lines high, not {h}p as asked";
-            else if (CodecProblem(c.Codec, facts) is string codec) problem = codec;
-            else if (c.TargetSize is FileSize target) problem = SizeTarget.Miss(target, facts.Length);
-            else if (facts.VideoBitrateKbps is int v && v > c.VideoBitrateKbps * BitrateOvershoot)
-                problem = $"its video runs at {v} kbps, far above the {c.VideoBitrateKbps} kbps asked";
-            if (problem is null) warnings.AddRange(c.SizeWarnings);
-        }
-        if (problem is null && sourceDuration is TimeSpan src && facts.Duration is TimeSpan got
-            && Math.Abs((got - src).TotalSeconds) > Math.Max(1.0, src.TotalSeconds * 0.05))
+        if (sourceDuration is TimeSpan src && facts.Duration is TimeSpan got && Math.Abs((got - src).TotalSeconds) > Math.Max(1.0, src.TotalSeconds * 0.05))
             warnings.Add($"'{name}' is {Seconds(got)} long while its source is {Seconds(src)}.");
-        return new OutputJudgement(problem, warnings);
     }
 
     /// <summary>For a plain export (Invoke-NemoExport -Format): null when the file is whole media of the kind asked, else why not.</summary>
@@ -85,25 +64,13 @@ public static class OutputCheck
         _ => null,
     };
 
-    /// <summary>The bitrate of the made file that a result reports: the audio of an MP3, the video of a compressed video.</summary>
-    public static int? MeasuredKbps(MediaJobRequest request, MediaFacts facts) =>
-        request is CompressRequest ? facts.VideoBitrateKbps : facts.AudioBitrateKbps;
-
-    /// <summary>The bitrate asked for (the default one too), or null for VBR.</summary>
-    public static int? RequestedKbps(MediaJobRequest request) => request switch
-    {
-        Mp3Request m => m.Encoding.EncodeKbps,
-        CompressRequest c => c.VideoBitrateKbps,
-        _ => null,
-    };
-
     /// <summary>Within 3 %, or the same MPEG-1 Layer III rate once rounded to the standard ones (LAME encodes 191 as 192).</summary>
     public static bool SameMp3Rate(int measured, int asked) =>
         Math.Abs(measured - asked) <= asked * 0.03 || Nearest(measured) == Nearest(asked);
 
     private static int Nearest(int kbps) => Mp3Request.StandardBitrates.OrderBy(r => Math.Abs(r - kbps)).First();
 
-    private static string Kbps(int? kbps) => kbps is int k ? k.ToString(CultureInfo.InvariantCulture) + " kbps" : "bitrate";
+    internal static string Kbps(int? kbps) => kbps is int k ? k.ToString(CultureInfo.InvariantCulture) + " kbps" : "bitrate";
 
     private static string Seconds(TimeSpan t) => t.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture) + " s";
 }

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text;
+using NemoVideo.Auth;
 
 namespace NemoVideo.Local;
 

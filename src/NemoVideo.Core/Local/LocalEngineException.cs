@@ -1,6 +1,6 @@
 namespace NemoVideo.Local;
 
-/// <summary>What went wrong with the tools on this machine (a bad input file is a <see cref="Api.MediaInputException"/>, whichever engine finds it).</summary>
+/// <summary>What went wrong with the tools on this machine (a bad input file is a <see cref="Media.MediaInputException"/>, whichever engine finds it).</summary>
 public enum LocalErrorKind
 {
     /// <summary>ffmpeg or ffprobe is not installed or not found.</summary>

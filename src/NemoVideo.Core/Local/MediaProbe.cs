@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
-using NemoVideo.Api;
+
+using NemoVideo.Media;
 
 namespace NemoVideo.Local;
 

@@ -71,15 +71,15 @@ public sealed class CoverPicture
     {
         var file = new FileInfo(path);
         if (!file.Exists)
-            throw new Api.MediaInputException(Directory.Exists(path) ? Api.InputProblem.Folder : Api.InputProblem.Missing, path, $"The cover image '{path}' does not exist");
-        if (file.Length == 0) throw new Api.MediaInputException(Api.InputProblem.Empty, file.FullName, $"The cover image '{file.Name}' is empty (0 bytes)");
+            throw new MediaInputException(Directory.Exists(path) ? InputProblem.Folder : InputProblem.Missing, path, $"The cover image '{path}' does not exist");
+        if (file.Length == 0) throw new MediaInputException(InputProblem.Empty, file.FullName, $"The cover image '{file.Name}' is empty (0 bytes)");
         if (file.Length > MaxLength)
-            throw new Api.MediaInputException(Api.InputProblem.TooLarge, file.FullName, $"The cover image '{file.Name}' is {file.Length / 1048576} MB; a cover must be under {MaxLength / 1048576} MB (3000x3000 JPEG is about 1 MB)");
+            throw new MediaInputException(InputProblem.TooLarge, file.FullName, $"The cover image '{file.Name}' is {file.Length / 1048576} MB; a cover must be under {MaxLength / 1048576} MB (3000x3000 JPEG is about 1 MB)");
         var data = File.ReadAllBytes(file.FullName);
         var mime = data.Length > 3 && data[0] == 0xFF && data[1] == 0xD8 && data[2] == 0xFF ? "image/jpeg"
             : data.Length > 8 && data[0] == 0x89 && data[1] == 'P' && data[2] == 'N' && data[3] == 'G' ? "image/png" : null;
         return mime is null
-            ? throw new Api.MediaInputException(Api.InputProblem.UnsupportedType, file.FullName, $"The cover image '{file.Name}' is not a JPEG or PNG picture", "jpg png")
+            ? throw new MediaInputException(InputProblem.UnsupportedType, file.FullName, $"The cover image '{file.Name}' is not a JPEG or PNG picture", "jpg png")
             : new CoverPicture(mime, data);
     }
 

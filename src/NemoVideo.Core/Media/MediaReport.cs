@@ -52,10 +52,10 @@ public sealed class MediaReport
     public string Description { get; init; } = "";
 
     /// <summary>The report of the file at <paramref name="path"/>, from its bytes.</summary>
-    public static MediaReport Of(string path, Local.LoudnessReading? loudness = null) => Of(path, MediaInspector.Inspect(path), loudness);
+    public static MediaReport Of(string path, LoudnessReading? loudness = null) => Of(path, MediaInspector.Inspect(path), loudness);
 
     /// <summary>The report of the file at <paramref name="path"/> from facts already read of it.</summary>
-    public static MediaReport Of(string path, MediaFacts facts, Local.LoudnessReading? loudness = null)
+    public static MediaReport Of(string path, MediaFacts facts, LoudnessReading? loudness = null)
     {
         string? Tag(string name) => facts.Tags.TryGetValue(name, out var v) ? v : null;
         var audioOnly = facts.HasAudio && !facts.HasVideo;

@@ -31,7 +31,7 @@ public sealed class OutputFile : IDisposable
     public static OutputFile Create(string target, bool overwrite, bool hidden = true)
     {
         var full = Path.GetFullPath(target);
-        Jobs.OutputPaths.CheckWritable(full, overwrite);
+        OutputPaths.CheckWritable(full, overwrite);
         var dir = Path.GetDirectoryName(full)!;
         var temp = TempName(full, hidden);
         try

@@ -73,8 +73,9 @@ public sealed class CompressNemoVideoCommand : MediaJobCommand
             : new CompressRequest(source, output, VideoBitrate, height) { Overwrite = overwrite, RenderTimeout = timeout, TwoPass = TwoPass, Codec = Codec };
     }
 
-    protected override void Describe(PSObject output, JobResult result)
+    protected override void Describe(PSObject output, JobResult job)
     {
+        var result = (CompressResult)job; // this cmdlet's requests are all of that kind
         output.Properties.Add(new PSNoteProperty("Bitrate", result.BitrateKbps));
         output.Properties.Add(new PSNoteProperty("RequestedBitrate", result.RequestedBitrateKbps));
         output.Properties.Add(new PSNoteProperty("TargetSize", result.TargetSize));

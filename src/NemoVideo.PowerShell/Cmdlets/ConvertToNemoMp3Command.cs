@@ -1,5 +1,6 @@
 using System.Management.Automation;
 using NemoVideo.Jobs;
+using NemoVideo.Local;
 
 namespace NemoVideo.PowerShell.Cmdlets;
 
@@ -79,7 +80,7 @@ public sealed class ConvertToNemoMp3Command : MediaJobCommand
         if (CoverImage != null)
         {
             try { _cover = Media.CoverPicture.Load(ToFileSystemPath(CoverImage)); }
-            catch (NemoVideo.Api.MediaInputException ex)
+            catch (NemoVideo.Media.MediaInputException ex)
             {
                 ThrowTerminatingError(new ErrorRecord(ex, "Nemo.BadCoverImage", ErrorCategory.InvalidArgument, CoverImage)
                 {
@@ -131,8 +132,9 @@ public sealed class ConvertToNemoMp3Command : MediaJobCommand
             Loudness = Target, Tags = _tags, Chapters = _chapters, Cover = _cover,
         };
 
-    protected override void Describe(PSObject output, JobResult result)
+    protected override void Describe(PSObject output, JobResult job)
     {
+        var result = (Mp3Result)job; // this cmdlet's requests are all of that kind
         output.Properties.Add(new PSNoteProperty("Bitrate", result.BitrateKbps));
         output.Properties.Add(new PSNoteProperty("RequestedBitrate", result.RequestedBitrateKbps));
         output.Properties.Add(new PSNoteProperty("Vbr", result.IsVbr));

@@ -42,7 +42,7 @@ public sealed class GetNemoMediaInfoCommand : NemoCmdlet
         {
             if (Directory.Exists(file))
             {
-                WriteError(ToErrorRecord(new NemoVideo.Api.MediaInputException(NemoVideo.Api.InputProblem.Folder, file, $"'{file}' is a folder, not a file"), file));
+                WriteError(ToErrorRecord(new NemoVideo.Media.MediaInputException(NemoVideo.Media.InputProblem.Folder, file, $"'{file}' is a folder, not a file"), file));
                 continue;
             }
             MediaFacts facts;
@@ -55,7 +55,7 @@ public sealed class GetNemoMediaInfoCommand : NemoCmdlet
                 });
                 continue;
             }
-            Local.LoudnessReading? loudness = null;
+            Media.LoudnessReading? loudness = null;
             if (_tools != null)
             {
                 if (facts.HasAudio)

@@ -1,5 +1,6 @@
 using System.Management.Automation;
 using NemoVideo.Jobs;
+using NemoVideo.Auth;
 
 namespace NemoVideo.PowerShell.Cmdlets;
 

@@ -1,5 +1,6 @@
 using System.Management.Automation;
 using NemoVideo.Agent;
+using NemoVideo.Api;
 
 namespace NemoVideo.PowerShell.Cmdlets;
 

@@ -1,4 +1,5 @@
 using NemoVideo.Agent;
+using NemoVideo.Api;
 
 namespace NemoVideo.Tests.Agent;
 

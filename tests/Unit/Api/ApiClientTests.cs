@@ -3,6 +3,7 @@ using NemoVideo.Api;
 using NemoVideo.Auth;
 using NemoVideo.Emulator;
 using NemoVideo.Tests.Infrastructure;
+using NemoVideo.Media;
 
 namespace NemoVideo.Tests.Api;
 

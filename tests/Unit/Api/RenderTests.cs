@@ -2,6 +2,7 @@ using NemoVideo.Api;
 using NemoVideo.Emulator;
 using NemoVideo.Jobs;
 using NemoVideo.Tests.Infrastructure;
+using NemoVideo.Transfers;
 
 namespace NemoVideo.Tests.Api;
 

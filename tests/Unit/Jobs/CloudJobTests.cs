@@ -3,6 +3,8 @@ using NemoVideo.Emulator;
 using NemoVideo.Jobs;
 using NemoVideo.Tests.Api;
 using NemoVideo.Tests.Infrastructure;
+using NemoVideo.Media;
+using NemoVideo.Transfers;
 
 namespace NemoVideo.Tests.Jobs;
 

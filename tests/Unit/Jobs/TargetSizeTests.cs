@@ -39,7 +39,7 @@ public class TargetSizeTests : IDisposable
     }
 
     /// <summary>In the window, of the codec asked (hvc1 for H.265), the source's length, and a result that says so.</summary>
-    private static async Task AssertSizedAsync(JobResult result, FileSize target, VideoCodec codec, double seconds)
+    private static async Task AssertSizedAsync(CompressResult result, FileSize target, VideoCodec codec, double seconds)
     {
         var length = result.Output.Length;
         Assert.InRange(length, (long)(target.Bytes * 0.85), target.Bytes);
@@ -190,7 +190,7 @@ public class TargetSizeTests : IDisposable
         Assert.InRange(sized.VideoBitrateKbps, expected - 1, expected);
         Assert.True(sized.TwoPass);
         Assert.Null(sized.Height);
-        var output = RenderOutput.For(sized);
+        var output = sized.RenderOutput;
         Assert.Equal(("mp4", "h265", sized.VideoBitrateKbps + "k", "128k"), (output.Format, output.Codec, output.VideoBitrate, output.AudioBitrate));
         Assert.Contains("in H.265", sized.Instruction);
     }

@@ -4,6 +4,8 @@ using NemoVideo.Jobs;
 using NemoVideo.Local;
 using NemoVideo.Tests.Api;
 using NemoVideo.Tests.Infrastructure;
+using NemoVideo.Auth;
+using NemoVideo.Media;
 
 namespace NemoVideo.Tests.Local;
 

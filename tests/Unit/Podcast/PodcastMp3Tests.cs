@@ -45,7 +45,7 @@ public class PodcastMp3Tests : IDisposable
         return path;
     }
 
-    private static async Task AssertPodcastReadyAsync(JobResult result, double lufs, double truePeak, int kbps)
+    private static async Task AssertPodcastReadyAsync(Mp3Result result, double lufs, double truePeak, int kbps)
     {
         var path = result.Output.FullName;
         var (measured, peak) = await Media.LoudnessAsync(path);

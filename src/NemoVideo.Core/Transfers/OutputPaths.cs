@@ -1,4 +1,4 @@
-namespace NemoVideo.Jobs;
+namespace NemoVideo.Transfers;
 
 /// <summary>Where results go, decided by the user and never by a name the server sends.</summary>
 public static class OutputPaths
@@ -38,6 +38,6 @@ public static class OutputPaths
         if (Directory.Exists(target))
             throw new IOException($"'{target}' is a folder, not a file name.");
         if (!overwrite && File.Exists(target))
-            throw new Api.OutputExistsException(target);
+            throw new OutputExistsException(target);
     }
 }

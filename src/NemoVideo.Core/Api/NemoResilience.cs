@@ -2,7 +2,7 @@ using NemoVideo.Api;
 using Polly;
 using Polly.Retry;
 
-namespace NemoVideo.Resilience;
+namespace NemoVideo.Api;
 
 /// <summary>
 /// Every retry policy of the client, in one place. Network failures are turned into transient

@@ -1,6 +1,6 @@
 using System.Text.Json;
 
-namespace NemoVideo.Agent;
+namespace NemoVideo.Api;
 
 /// <summary>What one agent event says.</summary>
 public enum AgentEventKind

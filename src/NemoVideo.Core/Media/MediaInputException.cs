@@ -1,4 +1,4 @@
-namespace NemoVideo.Api;
+namespace NemoVideo.Media;
 
 /// <summary>What is wrong with an input file: one kind whichever engine finds it.</summary>
 public enum InputProblem
@@ -41,11 +41,4 @@ public sealed class MediaInputException : Exception
     public string? Detail { get; }
     /// <summary>For <see cref="InputProblem.NoSuchTrack"/>: how many audio tracks the file has.</summary>
     public int? TrackCount { get; init; }
-}
-
-/// <summary>The output exists and overwriting was not asked for.</summary>
-public sealed class OutputExistsException : IOException
-{
-    public OutputExistsException(string path) : base($"'{path}' already exists") => FilePath = path;
-    public string FilePath { get; }
 }

@@ -1,6 +1,6 @@
-using NemoVideo.Api;
+using NemoVideo.Auth;
 
-namespace NemoVideo.Auth;
+namespace NemoVideo.Api;
 
 /// <summary>
 /// Decides which token a client uses — parameter, then NEMO_TOKEN, then the cache, then a new anonymous

@@ -1,7 +1,8 @@
 using System.Net;
 using NemoVideo.Api;
+using NemoVideo.Auth;
 
-namespace NemoVideo;
+namespace NemoVideo.Api;
 
 /// <summary>How a <see cref="Api.NemoApiClient"/> reaches the service and how hard it tries.</summary>
 public sealed class NemoClientOptions

@@ -1,7 +1,7 @@
 using System.Text;
 using System.Text.Json;
 
-namespace NemoVideo.Agent;
+namespace NemoVideo.Api;
 
 /// <summary>
 /// Reads the data of SSE events in both shapes of the API: the flat one

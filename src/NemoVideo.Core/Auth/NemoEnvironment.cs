@@ -1,4 +1,4 @@
-namespace NemoVideo;
+namespace NemoVideo.Auth;
 
 /// <summary>
 /// What the client reads from its surroundings: environment variables, the config folder, the clock.

@@ -1,5 +1,4 @@
 using System.Net.Http.Headers;
-using NemoVideo.Agent;
 
 namespace NemoVideo.Api;
 

@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace NemoVideo.Jobs;
+namespace NemoVideo.Api;
 
 /// <summary>
 /// What a render is asked to produce. Only <c>{"format":"mp4"}</c> is documented; the official CLI also sends
@@ -35,24 +35,8 @@ public sealed class RenderOutput
         };
     }
 
-    /// <summary>What a job asks for: the MP3 at its bitrate, or H.264/H.265 at the target bitrate (with the audio bitrate a target size counts on).</summary>
-    public static RenderOutput For(MediaJobRequest request) => request switch
-    {
-        Mp3Request mp3 => new RenderOutput
-        {
-            Format = "mp3", Codec = "mp3",
-            // Remotion has no VBR setting: a VBR request leaves the bitrate to the renderer, and the result is checked.
-            AudioBitrate = mp3.Encoding.EncodeKbps is int kbps ? Kbps(kbps) : null,
-        },
-        CompressRequest c => new RenderOutput
-        {
-            Format = "mp4", Codec = c.Codec == VideoCodec.H265 ? "h265" : "h264", VideoBitrate = Kbps(c.VideoBitrateKbps),
-            AudioBitrate = c.TargetSize is null ? null : Kbps(c.AudioBitrateKbps ?? SizeTarget.AudioKbps), // a target size counts on it
-        },
-        _ => ForFormat(request.OutputFormat),
-    };
-
-    private static string Kbps(int kbps) => kbps.ToString(CultureInfo.InvariantCulture) + "k";
+    /// <summary>"320k": Remotion's way of writing a bitrate.</summary>
+    public static string Kbps(int kbps) => kbps.ToString(CultureInfo.InvariantCulture) + "k";
 
     public override string ToString() =>
         Format + (Codec is null ? "" : " " + Codec) + (AudioBitrate is null ? "" : " " + AudioBitrate) + (VideoBitrate is null ? "" : " " + VideoBitrate) + (Crf is int crf ? " crf " + crf : "");

@@ -1,0 +1,76 @@
+using NemoVideo.Api;
+using NemoVideo.Media;
+using NemoVideo.Transfers;
+
+namespace NemoVideo.Jobs;
+
+/// <summary>What becomes of one source of a batch, decided before any work.</summary>
+public enum PlannedAction
+{
+    /// <summary>Made (or, when it exists, overwritten: <see cref="PlannedFile.Exists"/>).</summary>
+    Run,
+    /// <summary>Its output exists and the batch leaves existing outputs alone.</summary>
+    Skip,
+    /// <summary>Its output exists and overwriting was not asked: an error for this file, the rest go on.</summary>
+    Refuse,
+    /// <summary>Another source of the batch would be written to the same output.</summary>
+    SameOutput,
+}
+
+/// <summary>One source of a batch with its output and what becomes of it.</summary>
+public sealed class PlannedFile
+{
+    internal PlannedFile(string source, string output, PlannedAction action, bool exists)
+    {
+        Source = source;
+        Output = output;
+        Action = action;
+        Exists = exists;
+    }
+
+    public string Source { get; }
+    public string Output { get; }
+    public PlannedAction Action { get; }
+    /// <summary>The output exists now.</summary>
+    public bool Exists { get; }
+}
+
+/// <summary>
+/// A batch's outputs decided before any work: where each source's result goes, which would collide, which exist
+/// (skipped, refused or overwritten, as asked), and what the files to send would cost against the balance.
+/// </summary>
+public static class BatchPlan
+{
+    /// <summary>
+    /// Each source's output and action. A destination that is not a folder while there are several sources is an
+    /// <see cref="ArgumentException"/> for the whole batch.
+    /// </summary>
+    public static IReadOnlyList<PlannedFile> Decide(IReadOnlyList<string> sources, string? destination, string extension, string sameNameSuffix,
+        bool overwrite, bool skipExisting)
+    {
+        var outputs = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        var plan = new List<PlannedFile>(sources.Count);
+        foreach (var source in sources)
+        {
+            var output = OutputPaths.Resolve(source, destination, extension, sources.Count == 1, sameNameSuffix);
+            var exists = File.Exists(output);
+            var action = !outputs.Add(output) ? PlannedAction.SameOutput
+                : exists && !overwrite ? (skipExisting ? PlannedAction.Skip : PlannedAction.Refuse)
+                : PlannedAction.Run;
+            plan.Add(new PlannedFile(source, output, action, exists));
+        }
+        return plan;
+    }
+
+    /// <summary>
+    /// How many of the requests would be paid for on the cloud (one edit each): those whose source passes the job's own
+    /// first check, so a batch of bad files sends nothing, not even the balance read (see <see cref="CreditEstimate"/>).
+    /// </summary>
+    public static int FilesToSend(IEnumerable<MediaJobRequest> requests) => requests.Count(WouldUpload);
+
+    private static bool WouldUpload(MediaJobRequest request)
+    {
+        try { MediaRules.CheckUpload(request.SourcePath, request.AcceptedExtensions); return true; }
+        catch (MediaInputException) { return false; }
+    }
+}
