@@ -46,7 +46,7 @@ public sealed class NamespaceGraph
                 if (method.RelativeVirtualAddress == 0) continue;
                 var body = pe.GetMethodBody(method.RelativeVirtualAddress);
                 if (!body.LocalSignature.IsNil) collector.AddLocals(md.GetStandaloneSignature(body.LocalSignature).Signature, used);
-                foreach (var token in IlTokens(body.GetILReader())) collector.Add(MetadataTokens.EntityHandle(token), used);
+                foreach (var token in IlTokens(body.GetILReader()).Where(t => t >> 24 != 0x70)) collector.Add(MetadataTokens.EntityHandle(token), used); // 0x70: a string literal
             }
             foreach (var to in used.Select(t => NamespaceOf(md, t)).Where(ns => ns != from && InScope(ns, rootNamespace)))
             {
