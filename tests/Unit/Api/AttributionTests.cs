@@ -34,6 +34,23 @@ public class AttributionTests : IDisposable
     }
 
     [Fact]
+    public async Task A_job_s_skill_is_its_client_s_own_and_runs_at_the_same_time_do_not_mix_them()
+    {
+        await using var emu = await Emulators.StartAsync();
+        var wire = new CapturingHandler();
+        using var client = _env.Client(emu, handler: wire);
+        var compress = client.ForJob(NemoClientOptions.CompressSkill, "a.mov");
+        var mp3 = client.ForJob(NemoClientOptions.Mp3Skill, "a.mkv");
+        // Interleaved on one flow: with an ambient (AsyncLocal) skill the last one set would claim every call.
+        await Task.WhenAll(compress.GetCreditsAsync(), mp3.GetCreditsAsync(), client.GetCreditsAsync(), compress.GetCreditsAsync());
+        Assert.Equal(NemoClientOptions.CompressSkill, compress.Skill);
+        Assert.Equal(new[] { NemoClientOptions.Mp3Skill, NemoClientOptions.Mp3Skill, NemoClientOptions.CompressSkill, NemoClientOptions.CompressSkill },
+            wire.To("/api/credits").Select(r => r.Header("X-Skill-Source")).OrderBy(h => h, StringComparer.Ordinal));
+        Assert.Equal(NemoClientOptions.Mp3Skill, client.Skill); // the building blocks' calls say whose they are, never by default of a job
+        Assert.Same(client.Tokens, compress.Tokens); // one token for the connection
+    }
+
+    [Fact]
     public async Task SKILL_SOURCE_names_the_platform()
     {
         await using var emu = await Emulators.StartAsync();
