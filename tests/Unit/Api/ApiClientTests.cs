@@ -6,7 +6,7 @@ using NemoVideo.Tests.Infrastructure;
 
 namespace NemoVideo.Tests.Api;
 
-/// <summary>Every endpoint of API.md through the client, against the emulator over real HTTP.</summary>
+/// <summary>Every endpoint of docs/API.md (Endpoints) through the client, against the emulator over real HTTP.</summary>
 public class ApiClientTests : IDisposable
 {
     private readonly TestEnvironment _env = new();
