@@ -17,9 +17,9 @@ public static class ModuleAssembly
     /// <summary>NemoVideo.PowerShell.dll, loaded from the published module folder.</summary>
     public static Assembly Cmdlets => Imported.Value;
 
-    /// <summary>NemoVideo.Core.dll, as the module loaded it.</summary>
-    public static Assembly Core => AppDomain.CurrentDomain.GetAssemblies()
-        .Single(a => a.GetName().Name == "NemoVideo.Core" && Path.GetDirectoryName(a.Location) == Path.GetDirectoryName(Cmdlets.Location));
+    /// <summary>NemoVideo.Core.dll, as the module loads it (reached through a core type the module uses, which loads it if need be).</summary>
+    public static Assembly Core => Type("NemoVideo.PowerShell.ModuleState").GetProperty("Current", BindingFlags.Public | BindingFlags.Static)!
+        .PropertyType.Assembly;
 
     /// <summary>A type of the cmdlet project (public or internal) by its full name.</summary>
     public static Type Type(string fullName) => Cmdlets.GetType(fullName, throwOnError: true)!;
