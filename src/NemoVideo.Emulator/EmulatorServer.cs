@@ -6,7 +6,7 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 namespace NemoVideo.Emulator;
 
 /// <summary>
-/// A local NemoVideo-compatible server: every endpoint of API.md with its envelopes, codes and limits,
+/// A local NemoVideo-compatible server: every endpoint of docs/API.md with its envelopes, codes and limits,
 /// a rule-based agent, renders made by real ffmpeg, and a fault plan. Start it in-process for tests
 /// (<see cref="StartAsync"/> on 127.0.0.1:0) or from the command line.
 /// </summary>

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The whole API by hand, exactly as API.md describes it, with curl against a running emulator:
+# The whole API by hand, exactly as docs/API.md describes it, with curl against a running emulator:
 # token -> session -> upload -> agent message -> state -> render -> poll -> download, then ffprobe.
 # Usage: tests/Curl/walkthrough.sh [BASE_URL] [BITRATE_KBPS]
 # Without BASE_URL it builds and starts the emulator on a free loopback port, and stops it at the end.

@@ -5,7 +5,7 @@ namespace NemoVideo.Jobs;
 /// <summary>What a cloud batch will likely cost against the account's balance, worked out before any edit is paid for.</summary>
 public sealed class CreditEstimate
 {
-    /// <summary>Credits one agent edit costs as the service documents it ("about 50 a session", API.md's Credits).</summary>
+    /// <summary>Credits one agent edit costs as the service documents it ("about 50 a session", docs/API.md, Limits and timings).</summary>
     public const decimal DocumentedEditCost = 50;
 
     private CreditEstimate(int files, decimal perEdit, decimal available)

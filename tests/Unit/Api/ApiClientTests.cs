@@ -7,7 +7,7 @@ using NemoVideo.Media;
 
 namespace NemoVideo.Tests.Api;
 
-/// <summary>Every endpoint of API.md through the client, against the emulator over real HTTP.</summary>
+/// <summary>Every endpoint of docs/API.md (Endpoints) through the client, against the emulator over real HTTP.</summary>
 public class ApiClientTests : IDisposable
 {
     private readonly TestEnvironment _env = new();
@@ -45,8 +45,8 @@ public class ApiClientTests : IDisposable
         var session = await client.CreateSessionAsync();
         var clip = await Media.ClipAsync(".mp4", seconds: 2);
         var mkv = await Media.ClipAsync(".mkv", seconds: 3);
-        var reports = new List<Transfers.TransferProgress>();
-        var result = await client.UploadFilesAsync(session.SessionId, new[] { clip, mkv }, new SyncProgress<Transfers.TransferProgress>(reports.Add));
+        var reports = new List<NemoVideo.Transfers.TransferProgress>();
+        var result = await client.UploadFilesAsync(session.SessionId, new[] { clip, mkv }, new SyncProgress<NemoVideo.Transfers.TransferProgress>(reports.Add));
         Assert.True(result.SessionStateApplied);
         Assert.Equal(new[] { Path.GetFileName(clip), Path.GetFileName(mkv) }, result.Files.Select(f => f.FileName));
         Assert.All(result.Files, f => Assert.Equal("video", f.FileType));

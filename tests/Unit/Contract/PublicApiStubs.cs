@@ -6,7 +6,7 @@ using WireMock.Server;
 namespace NemoVideo.Tests.Contract;
 
 /// <summary>
-/// A server that answers with the public record's samples (shared/API.md, the skills, the reference), not with our
+/// A server that answers with the public record's samples (docs/API.md: the skills, the reference), not with our
 /// emulator: placeholders filled in, nothing else changed — the anonymous token's expires_at already past, a render that
 /// is an MP4 whatever was asked, the agent's ADK events. Behaviours are switched on per test.
 /// </summary>
