@@ -96,7 +96,7 @@ public abstract class MediaJobCommand : NemoCmdlet
         Func<MediaJobRequest, IProgress<JobProgress>, CancellationToken, Task<JobResult>> run;
         if (engine == NemoEngine.Local)
         {
-            var local = new Jobs.LocalJob(LocateFfmpeg());
+            var local = new LocalJob(LocateFfmpeg());
             run = local.RunAsync;
         }
         else
@@ -109,7 +109,7 @@ public abstract class MediaJobCommand : NemoCmdlet
         }
         var runner = new BatchRunner(run, ThrottleLimit);
         var observer = new Observer(this, requests);
-        RunOrThrow(ct => runner.RunAsync(requests, observer, ct));
+        RunOrThrow((pipeline, ct) => runner.RunAsync(requests, observer.ReportingTo(pipeline), ct));
         WriteProgress(observer.Bars.Complete());
     }
 
@@ -201,11 +201,16 @@ public abstract class MediaJobCommand : NemoCmdlet
         return requests;
     }
 
-    /// <summary>Carries the batch's reports to the pipeline thread.</summary>
+    /// <summary>
+    /// Carries the batch's reports to the pipeline thread through the run's <see cref="PipelineWriter"/>. The batch
+    /// reports from several pool threads at once: one lock keeps the bars' state whole and each report's writes together.
+    /// </summary>
     private sealed class Observer : IBatchObserver
     {
         private readonly MediaJobCommand _cmd;
         private readonly IReadOnlyList<MediaJobRequest> _requests;
+        private readonly object _gate = new();
+        private PipelineWriter? _pipeline;
 
         public Observer(MediaJobCommand cmd, IReadOnlyList<MediaJobRequest> requests)
         {
@@ -214,55 +219,81 @@ public abstract class MediaJobCommand : NemoCmdlet
             Bars = new BatchProgress(cmd.Activity, requests.Select(r => System.IO.Path.GetFileName(r.SourcePath)).ToList());
         }
 
+        /// <summary>Touched under the lock while the batch runs; on the pipeline thread once it has ended.</summary>
         public BatchProgress Bars { get; }
 
-        public void Started(int index) => _cmd.Post(() => _cmd.WriteVerbose($"Starting '{_requests[index].SourcePath}'."));
-
-        public void Progress(int index, JobProgress progress) => _cmd.Post(() =>
+        /// <summary>This observer, writing through <paramref name="pipeline"/> (the writer exists only while the work runs).</summary>
+        public Observer ReportingTo(PipelineWriter pipeline)
         {
-            foreach (var record in Bars.Update(index, progress)) _cmd.WriteProgress(record);
-        });
+            _pipeline = pipeline;
+            return this;
+        }
 
-        public void Completed(int index, JobResult result) => _cmd.Post(() =>
+        private PipelineWriter Pipeline => _pipeline ?? throw new InvalidOperationException("The observer reports only while its batch runs.");
+
+        public void Started(int index)
         {
-            foreach (var record in Bars.Finish(index)) _cmd.WriteProgress(record);
-            foreach (var note in result.Notes) _cmd.WriteVerbose(note);
-            foreach (var warning in result.Warnings) _cmd.WriteWarning(warning);
-            // What Get-Item returns (the provider's notes drive the file-system view: Mode, size, grouping by folder), plus ours.
-            var output = _cmd.SessionState.InvokeProvider.Item.Get(new[] { result.Output.FullName }, true, true).FirstOrDefault() ?? PSObject.AsPSObject(result.Output);
-            output.Properties.Add(new PSNoteProperty("Source", result.Source));
-            output.Properties.Add(new PSNoteProperty("Duration", result.Duration));
-            output.Properties.Add(new PSNoteProperty("SourceDuration", result.SourceDuration));
-            output.Properties.Add(new PSNoteProperty("SessionId", result.SessionId));
-            output.Properties.Add(new PSNoteProperty("Engine", result.Engine));
-            output.Properties.Add(new PSNoteProperty("FinishedLocally", result.FinishedLocally));
-            _cmd.Describe(output, result);
-            _cmd.WriteObject(output);
-        });
+            lock (_gate) Pipeline.WriteVerbose($"Starting '{_requests[index].SourcePath}'.");
+        }
 
-        public void Failed(int index, Exception error) => _cmd.Post(() =>
+        public void Progress(int index, JobProgress progress)
         {
-            foreach (var record in Bars.Finish(index)) _cmd.WriteProgress(record);
-            // Another run has this output: it is doing the work, so this one says so and goes on with the rest.
-            if (error is NemoVideo.Transfers.OutputClaimedException claimed) { _cmd.WriteWarning(claimed.Message); return; }
-            // Made meanwhile by another run (it held the claim until it committed): what -SkipExisting asks for.
-            if (error is NemoVideo.Transfers.OutputExistsException && _cmd.SkipExisting) { _cmd.WriteVerbose($"Skipping '{_requests[index].SourcePath}': '{_requests[index].OutputPath}' was made meanwhile."); return; }
-            _cmd.WriteError(ToErrorRecord(error, new FileInfo(_requests[index].SourcePath)));
-        });
+            lock (_gate)
+                foreach (var record in Bars.Update(index, progress)) Pipeline.WriteProgress(record);
+        }
 
-        public void Stopped(IReadOnlyList<int> indexes, NemoVideo.Api.NemoApiException cause) => _cmd.Post(() =>
+        public void Completed(int index, JobResult result)
+        {
+            lock (_gate)
+            {
+                foreach (var record in Bars.Finish(index)) Pipeline.WriteProgress(record);
+                foreach (var note in result.Notes) Pipeline.WriteVerbose(note);
+                foreach (var warning in result.Warnings) Pipeline.WriteWarning(warning);
+                Pipeline.WriteObjectMadeOnPipelineThread(() =>
+                {
+                    // What Get-Item returns (the provider's notes drive the file-system view: Mode, size, grouping by folder), plus ours.
+                    var output = _cmd.SessionState.InvokeProvider.Item.Get(new[] { result.Output.FullName }, true, true).FirstOrDefault() ?? PSObject.AsPSObject(result.Output);
+                    output.Properties.Add(new PSNoteProperty("Source", result.Source));
+                    output.Properties.Add(new PSNoteProperty("Duration", result.Duration));
+                    output.Properties.Add(new PSNoteProperty("SourceDuration", result.SourceDuration));
+                    output.Properties.Add(new PSNoteProperty("SessionId", result.SessionId));
+                    output.Properties.Add(new PSNoteProperty("Engine", result.Engine));
+                    output.Properties.Add(new PSNoteProperty("FinishedLocally", result.FinishedLocally));
+                    _cmd.Describe(output, result);
+                    return output;
+                });
+            }
+        }
+
+        public void Failed(int index, Exception error)
+        {
+            lock (_gate)
+            {
+                foreach (var record in Bars.Finish(index)) Pipeline.WriteProgress(record);
+                // Another run has this output: it is doing the work, so this one says so and goes on with the rest.
+                if (error is NemoVideo.Transfers.OutputClaimedException claimed) { Pipeline.WriteWarning(claimed.Message); return; }
+                // Made meanwhile by another run (it held the claim until it committed): what -SkipExisting asks for.
+                if (error is NemoVideo.Transfers.OutputExistsException && _cmd.SkipExisting) { Pipeline.WriteVerbose($"Skipping '{_requests[index].SourcePath}': '{_requests[index].OutputPath}' was made meanwhile."); return; }
+                Pipeline.WriteError(ToErrorRecord(error, new FileInfo(_requests[index].SourcePath)));
+            }
+        }
+
+        public void Stopped(IReadOnlyList<int> indexes, NemoVideo.Api.NemoApiException cause)
         {
             var files = indexes.Select(i => _requests[i].SourcePath).ToArray();
-            foreach (var i in indexes) foreach (var record in Bars.Finish(i)) _cmd.WriteProgress(record);
             var why = cause.Kind == NemoVideo.Api.NemoErrorKind.PlanRequired
                 ? "the service refused to export with this token (HTTP 402); the rest were not started, as each would pay for an edit it could not export"
                 : "the account ran out of credits; the rest were not started";
             var message = $"{files.Length} file(s) were not converted because {why}: {string.Join(", ", files.Select(System.IO.Path.GetFileName))}. {cause.ServerMessage.TrimEnd('.')}.";
-            _cmd.WriteError(new ErrorRecord(new InvalidOperationException(message, cause), "Nemo.BatchStopped",
-                cause.Kind == NemoVideo.Api.NemoErrorKind.PlanRequired ? ErrorCategory.PermissionDenied : ErrorCategory.QuotaExceeded, files)
+            lock (_gate)
             {
-                ErrorDetails = new ErrorDetails(message) { RecommendedAction = cause.Advice },
-            });
-        });
+                foreach (var i in indexes) foreach (var record in Bars.Finish(i)) Pipeline.WriteProgress(record);
+                Pipeline.WriteError(new ErrorRecord(new InvalidOperationException(message, cause), "Nemo.BatchStopped",
+                    cause.Kind == NemoVideo.Api.NemoErrorKind.PlanRequired ? ErrorCategory.PermissionDenied : ErrorCategory.QuotaExceeded, files)
+                {
+                    ErrorDetails = new ErrorDetails(message) { RecommendedAction = cause.Advice },
+                });
+            }
+        }
     }
 }

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Management.Automation;
 using NemoVideo.Api;
 using NemoVideo.Media;
@@ -8,17 +7,20 @@ namespace NemoVideo.PowerShell;
 /// <summary>
 /// The base of every cmdlet: runs core work on the thread pool and carries what it reports — objects,
 /// progress, verbose lines, errors, ShouldProcess questions — back to the pipeline thread, the only
-/// thread PowerShell lets write. Ctrl+C (StopProcessing) cancels the work's token.
+/// thread PowerShell lets write. The work is handed a <see cref="PipelineWriter"/>, its only way back;
+/// <see cref="PipelinePump"/> carries the writes out here. Ctrl+C (StopProcessing) cancels the work's token.
 /// </summary>
-public abstract class NemoCmdlet : PSCmdlet
+public abstract class NemoCmdlet : PSCmdlet, IPipelineTarget
 {
-    private readonly CancellationTokenSource _stopping = new();
-    private BlockingCollection<Action>? _queue;
+    private readonly PipelinePump _pump;
 
-    /// <summary>Fires on Ctrl+C.</summary>
-    protected CancellationToken StopToken => _stopping.Token;
+    /// <summary>The pump writes through the cmdlet's own Write* and ShouldProcess (<see cref="IPipelineTarget"/>).</summary>
+    protected NemoCmdlet() => _pump = new PipelinePump(this);
 
-    protected override void StopProcessing() => _stopping.Cancel();
+    /// <summary>Fires on Ctrl+C, or when a write on the pipeline thread failed.</summary>
+    protected CancellationToken StopToken => _pump.StopToken;
+
+    protected override void StopProcessing() => _pump.Stop();
 
     /// <summary>The runspace's connection; made on first use from NEMO_TOKEN, the cache or an anonymous token.</summary>
     protected NemoConnection GetConnection() => ModuleState.Current ?? ModuleState.Set(CreateConnection(new ConnectionSettings { SkillVersion = ModuleState.Version }));
@@ -100,52 +102,23 @@ public abstract class NemoCmdlet : PSCmdlet
     /// </summary>
     protected virtual void PrepareOnPipelineThread() { }
 
-    /// <summary>Runs <paramref name="work"/> off the pipeline thread and pumps what it posts until it ends; rethrows its failure.</summary>
-    protected void Run(Func<CancellationToken, Task> work)
+    /// <summary>
+    /// Runs <paramref name="work"/> off the pipeline thread; what it writes through its <see cref="PipelineWriter"/>
+    /// (the only way back) is carried out here until it ends. Rethrows its failure.
+    /// </summary>
+    private protected void Run(Func<PipelineWriter, CancellationToken, Task> work)
     {
         PrepareOnPipelineThread();
-        using var queue = new BlockingCollection<Action>();
-        _queue = queue;
-        Task task;
-        using (NemoConnection.TraceTo(r => Post(() => WriteVerbose("HTTP " + r))))
-            task = Task.Run(() => work(_stopping.Token));
-        task.ContinueWith(_ => queue.CompleteAdding(), TaskScheduler.Default);
-        try
+        _pump.Run(async (pipeline, ct) =>
         {
-            foreach (var action in queue.GetConsumingEnumerable()) action();
-        }
-        catch
-        {
-            _stopping.Cancel(); // e.g. PipelineStoppedException from a write: stop the work too
-            try { task.Wait(TimeSpan.FromSeconds(30)); } catch (AggregateException) { }
-            throw;
-        }
-        finally
-        {
-            _queue = null;
-        }
-        task.GetAwaiter().GetResult();
-    }
-
-    /// <summary>Queues an action for the pipeline thread (dropped once the work has ended).</summary>
-    protected void Post(Action action)
-    {
-        var queue = _queue;
-        if (queue == null || queue.IsAddingCompleted) return;
-        try { queue.Add(action); } catch (InvalidOperationException) { }
-    }
-
-    /// <summary>Asks ShouldProcess on the pipeline thread and waits for the answer.</summary>
-    protected Task<bool> ShouldProcessAsync(string target, string action)
-    {
-        var answer = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
-        Post(() =>
-        {
-            try { answer.TrySetResult(ShouldProcess(target, action)); }
-            catch (Exception ex) { answer.TrySetException(ex); }
+            // The HTTP trace goes back like any other write: verbose lines, through the same writer.
+            using (NemoConnection.TraceTo(r => pipeline.WriteVerbose("HTTP " + r)))
+                await work(pipeline, ct).ConfigureAwait(false);
         });
-        return answer.Task;
     }
+
+    /// <summary>Runs work that reports nothing back but its result and the HTTP trace: it is given no writer.</summary>
+    private protected void Run(Func<CancellationToken, Task> work) => Run((_, ct) => work(ct));
 
     /// <summary>An error record that says what happened and what to do, with the right category (see <see cref="ErrorMapping"/>).</summary>
     protected static ErrorRecord ToErrorRecord(Exception ex, object? target) => ErrorMapping.ToRecord(ex, target);
@@ -154,7 +127,7 @@ public abstract class NemoCmdlet : PSCmdlet
     /// Runs the work for one of several inputs: a failure is a non-terminating error about <paramref name="target"/>, and
     /// the other inputs go on; Ctrl+C still stops the pipeline.
     /// </summary>
-    protected void RunOrWriteError(Func<CancellationToken, Task> work, object? target)
+    private protected void RunOrWriteError(Func<PipelineWriter, CancellationToken, Task> work, object? target)
     {
         try
         {
@@ -172,7 +145,7 @@ public abstract class NemoCmdlet : PSCmdlet
     }
 
     /// <summary>Runs the work; a failure ends the cmdlet with a classified terminating error.</summary>
-    protected void RunOrThrow(Func<CancellationToken, Task> work, object? target = null)
+    private protected void RunOrThrow(Func<PipelineWriter, CancellationToken, Task> work, object? target = null)
     {
         try
         {

@@ -61,7 +61,7 @@ public sealed class ConnectNemoCommand : NemoCmdlet
         try
         {
             // With the local engine nothing goes to the service until a building-block cmdlet needs it.
-            if (Engine == Jobs.NemoEngine.Cloud) RunOrThrow(ct => connection.ConnectAsync(createSession: true, TaskName, Language, ct), BaseUri);
+            if (Engine == Jobs.NemoEngine.Cloud) RunOrThrow((_, ct) => connection.ConnectAsync(createSession: true, TaskName, Language, ct), BaseUri);
         }
         catch
         {

@@ -14,7 +14,7 @@ public sealed class GetNemoCreditCommand : NemoCmdlet
     {
         var connection = GetConnection();
         CreditBalance? balance = null;
-        RunOrThrow(async ct => balance = await connection.Client.GetCreditsAsync(ct).ConfigureAwait(false));
+        RunOrThrow(async (_, ct) => balance = await connection.Client.GetCreditsAsync(ct).ConfigureAwait(false));
         WriteObject(balance);
     }
 }

@@ -59,7 +59,7 @@ public sealed class GetNemoMediaInfoCommand : NemoCmdlet
             if (_tools != null)
             {
                 if (facts.HasAudio)
-                    RunOrWriteError(async ct => loudness = await Local.LoudnessMeter.MeasureAsync(_tools, file, 0, facts.Duration, null, ct).ConfigureAwait(false), new FileInfo(file));
+                    RunOrWriteError(async (_, ct) => loudness = await Local.LoudnessMeter.MeasureAsync(_tools, file, 0, facts.Duration, null, ct).ConfigureAwait(false), new FileInfo(file));
                 else
                     WriteWarning($"'{System.IO.Path.GetFileName(file)}' has no audio to measure.");
             }

@@ -14,10 +14,10 @@ public sealed class GetNemoRenderCommand : RenderCmdlet
     {
         var connection = Session ?? GetConnection();
         foreach (var id in Id!)
-            RunOrWriteError(async ct => // an unknown id is an error about that id; the others are still looked up
+            RunOrWriteError(async (pipeline, ct) => // an unknown id is an error about that id; the others are still looked up
             {
                 var job = await connection.Client.GetRenderAsync(id, ct).ConfigureAwait(false);
-                Post(() => WriteObject(job));
+                pipeline.WriteObject(job);
             }, id);
     }
 }

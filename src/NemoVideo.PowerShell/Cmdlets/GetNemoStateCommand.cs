@@ -11,11 +11,11 @@ public sealed class GetNemoStateCommand : SessionCmdlet
 {
     protected override void ProcessRecord()
     {
-        RunOrThrow(async ct =>
+        RunOrThrow(async (pipeline, ct) =>
         {
             var (connection, sessionId) = await ResolveSessionAsync(ct).ConfigureAwait(false);
             var state = await connection.Client.GetStateAsync(sessionId, ct).ConfigureAwait(false);
-            Post(() => WriteObject(state));
+            pipeline.WriteObject(state);
         }, SessionId);
     }
 }

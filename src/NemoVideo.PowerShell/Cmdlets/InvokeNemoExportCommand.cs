@@ -39,30 +39,30 @@ public sealed class InvokeNemoExportCommand : SessionCmdlet
     {
         var explicitTarget = OutFile is null ? null : ToFileSystemPath(OutFile);
         var folder = SessionState.Path.CurrentFileSystemLocation.ProviderPath;
-        RunOrThrow(async ct =>
+        RunOrThrow(async (pipeline, ct) =>
         {
             var (connection, sessionId) = await ResolveSessionAsync(ct).ConfigureAwait(false);
             var target = explicitTarget ?? System.IO.Path.Combine(folder, $"nemo-{sessionId}.{Format}");
-            if (!await ShouldProcessAsync(target, $"Export session {sessionId} as {Format} ({Quality})").ConfigureAwait(false)) return;
+            if (!await pipeline.ShouldProcessAsync(target, $"Export session {sessionId} as {Format} ({Quality})").ConfigureAwait(false)) return;
             var state = await connection.Client.GetStateAsync(sessionId, ct).ConfigureAwait(false);
             if (!state.CanExport)
                 throw new NemoApiException(NemoErrorKind.InvalidRequest, "The timeline is empty: there is nothing to export",
                     advice: "Upload a file (Send-NemoVideo) and ask the agent for an edit (Send-NemoMessage) first.");
-            var progress = new RelayProgress<JobProgress>(p => Post(() => WriteProgress(new ProgressRecord(3, "Exporting", p.Status) { PercentComplete = p.Percent ?? 0 })));
+            var progress = new RelayProgress<JobProgress>(p => pipeline.WriteProgress(new ProgressRecord(3, "Exporting", p.Status) { PercentComplete = p.Percent ?? 0 }));
             var result = await new ExportJob(connection.Client).RunAsync(
                 new ExportRequest(sessionId, state.Draft, target) { Format = Format, Quality = Quality, VideoInfos = state.VideoInfos, Overwrite = Force, Timeout = Timeout },
                 progress, ct).ConfigureAwait(false);
-            Post(() =>
+            pipeline.WriteProgress(new ProgressRecord(3, "Exporting", "Done") { RecordType = ProgressRecordType.Completed });
+            foreach (var warning in result.Warnings) pipeline.WriteWarning(warning);
+            pipeline.WriteObjectMadeOnPipelineThread(() =>
             {
-                WriteProgress(new ProgressRecord(3, "Exporting", "Done") { RecordType = ProgressRecordType.Completed });
-                foreach (var warning in result.Warnings) WriteWarning(warning);
                 var output = PSObject.AsPSObject(result.File);
                 output.Properties.Add(new PSNoteProperty("RenderId", result.Render.Id));
                 output.Properties.Add(new PSNoteProperty("SessionId", sessionId));
                 output.Properties.Add(new PSNoteProperty("Format", result.Facts.Describe()));
                 output.Properties.Add(new PSNoteProperty("Duration", result.Facts.Duration));
                 output.Properties.Add(new PSNoteProperty("FinishedLocally", result.FinishedLocally));
-                WriteObject(output);
+                return output;
             });
         }, OutFile);
     }

@@ -19,25 +19,22 @@ public sealed class SendNemoMessageCommand : SessionCmdlet
 
     protected override void ProcessRecord()
     {
-        RunOrThrow(async ct =>
+        RunOrThrow(async (pipeline, ct) =>
         {
             var (connection, sessionId) = await ResolveSessionAsync(ct).ConfigureAwait(false);
             // An edit costs credits (about 50): -WhatIf and -Confirm are asked before the message is sent.
-            if (!await ShouldProcessAsync($"session {sessionId}", $"Send to the agent (an edit costs credits): {Message}").ConfigureAwait(false)) return;
-            var progress = new Jobs.RelayProgress<AgentActivity>(a => Post(() =>
+            if (!await pipeline.ShouldProcessAsync($"session {sessionId}", $"Send to the agent (an edit costs credits): {Message}").ConfigureAwait(false)) return;
+            var progress = new Jobs.RelayProgress<AgentActivity>(a =>
             {
                 if (a.Event?.Kind == AgentEventKind.Text)
-                    WriteInformation(new InformationRecord(a.Event.Text, "NemoAgent"));
+                    pipeline.WriteInformation(a.Event.Text, "NemoAgent");
                 var status = a.IsStillWorking ? $"Still working ({a.Elapsed.TotalSeconds:0} s)" : a.Event!.ToString();
-                WriteProgress(new ProgressRecord(2, "NemoVideo agent", status.Length == 0 ? "…" : status));
-            }));
-            var reply = await new AgentConversation(connection.Client).SendAsync(sessionId, Message!, progress, ct).ConfigureAwait(false);
-            Post(() =>
-            {
-                WriteProgress(new ProgressRecord(2, "NemoVideo agent", "Done") { RecordType = ProgressRecordType.Completed });
-                if (reply.Interrupted) WriteWarning("The agent's stream was cut off; the state shown is what the session holds now.");
-                WriteObject(reply);
+                pipeline.WriteProgress(new ProgressRecord(2, "NemoVideo agent", status.Length == 0 ? "…" : status));
             });
+            var reply = await new AgentConversation(connection.Client).SendAsync(sessionId, Message!, progress, ct).ConfigureAwait(false);
+            pipeline.WriteProgress(new ProgressRecord(2, "NemoVideo agent", "Done") { RecordType = ProgressRecordType.Completed });
+            if (reply.Interrupted) pipeline.WriteWarning("The agent's stream was cut off; the state shown is what the session holds now.");
+            pipeline.WriteObject(reply);
         }, Message);
     }
 }

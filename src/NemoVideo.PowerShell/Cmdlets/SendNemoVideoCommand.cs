@@ -31,27 +31,27 @@ public sealed class SendNemoVideoCommand : SessionCmdlet
     {
         if (ParameterSetName == "Uri")
         {
-            RunOrThrow(async ct =>
+            RunOrThrow(async (pipeline, ct) =>
             {
                 var (connection, sessionId) = await ResolveSessionAsync(ct).ConfigureAwait(false);
                 var result = await connection.Client.UploadUrlsAsync(sessionId, Uri!, ct).ConfigureAwait(false);
-                foreach (var asset in result.Files) Post(() => WriteObject(asset));
+                foreach (var asset in result.Files) pipeline.WriteObject(asset);
             }, Uri);
             return;
         }
         var literal = ParameterSetName == "LiteralPath";
         foreach (var file in ResolveFiles(literal ? LiteralPath : Path, literal))
         {
-            RunOrWriteError(async ct => // one bad file does not stop the others
+            RunOrWriteError(async (pipeline, ct) => // one bad file does not stop the others
             {
                 var (connection, sessionId) = await ResolveSessionAsync(ct).ConfigureAwait(false);
                 var name = System.IO.Path.GetFileName(file);
-                var progress = new Jobs.RelayProgress<Transfers.TransferProgress>(p => Post(() => WriteProgress(
+                var progress = new Jobs.RelayProgress<Transfers.TransferProgress>(p => pipeline.WriteProgress(
                     new ProgressRecord(1, "Uploading to NemoVideo", $"{name}: {p.BytesTransferred / 1048576.0:0.0} of {(p.TotalBytes ?? 0) / 1048576.0:0.0} MB")
-                    { PercentComplete = p.Percent ?? 0 })));
+                    { PercentComplete = p.Percent ?? 0 }));
                 var result = await connection.Client.UploadFilesAsync(sessionId, new[] { file }, progress, ct).ConfigureAwait(false);
-                Post(() => WriteProgress(new ProgressRecord(1, "Uploading to NemoVideo", "Done") { RecordType = ProgressRecordType.Completed }));
-                foreach (var asset in result.Files) Post(() => WriteObject(asset));
+                pipeline.WriteProgress(new ProgressRecord(1, "Uploading to NemoVideo", "Done") { RecordType = ProgressRecordType.Completed });
+                foreach (var asset in result.Files) pipeline.WriteObject(asset);
             }, new FileInfo(file));
         }
     }

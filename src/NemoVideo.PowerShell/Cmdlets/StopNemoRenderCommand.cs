@@ -20,10 +20,10 @@ public sealed class StopNemoRenderCommand : RenderCmdlet
         foreach (var id in Id!)
         {
             if (!ShouldProcess(id, "Cancel the render")) continue;
-            RunOrWriteError(async ct =>
+            RunOrWriteError(async (pipeline, ct) =>
             {
                 var job = await connection.Client.CancelRenderAsync(id, ct).ConfigureAwait(false);
-                if (PassThru) Post(() => WriteObject(job));
+                if (PassThru) pipeline.WriteObject(job);
             }, id);
         }
     }
