@@ -21,7 +21,7 @@ public sealed class CloudJob
         Schedule = schedule;
         Stages = new IJobStage[]
         {
-            new CheckSourceStage(),
+            new CheckSourceStage(forUpload: true),
             new ReserveOutputStage(claim: true),
             new PrepareSourceStage(),
             new ResumeStage(this),

@@ -17,7 +17,7 @@ public sealed class LocalJob
         _tools = tools;
         Stages = new IJobStage[]
         {
-            new CheckSourceStage(),
+            new CheckSourceStage(forUpload: false),
             new ReserveOutputStage(claim: false),
             new ProbeStage(),
             new PlanStage(),

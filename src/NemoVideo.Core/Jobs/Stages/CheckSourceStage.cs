@@ -8,15 +8,22 @@ namespace NemoVideo.Jobs;
 /// </summary>
 internal sealed class CheckSourceStage : IJobStage
 {
+    private readonly bool _forUpload;
+
+    /// <param name="forUpload">The service's upload limits apply; on this machine an empty file is ffprobe's to report, and size does not matter.</param>
+    public CheckSourceStage(bool forUpload) => _forUpload = forUpload;
+
     public string Name => "check the source";
 
     public Task RunAsync(JobContext job, CancellationToken ct)
     {
-        job.Source = job.Engine == NemoEngine.Cloud
-            ? MediaRules.CheckUpload(job.Request.SourcePath, job.Request.AcceptedExtensions)
-            // The cloud's checks but the upload limits: an empty file is ffprobe's to report, and size does not matter here.
-            : MediaRules.CheckFile(job.Request.SourcePath, job.Request.AcceptedExtensions);
-        if (job.Engine == NemoEngine.Cloud) job.Request.CheckBeforeCloud(job);
+        if (!_forUpload)
+        {
+            job.Source = MediaRules.CheckFile(job.Request.SourcePath, job.Request.AcceptedExtensions);
+            return Task.CompletedTask;
+        }
+        job.Source = MediaRules.CheckUpload(job.Request.SourcePath, job.Request.AcceptedExtensions);
+        job.Request.CheckBeforeCloud(job);
         return Task.CompletedTask;
     }
 }
