@@ -107,35 +107,4 @@ public class TokenCacheTests : IDisposable
         first.Dispose();
         (await second.WaitAsync(TimeSpan.FromSeconds(10))).Dispose();
     }
-
-    [Fact]
-    public async Task The_client_id_is_made_once_and_reused()
-    {
-        var a = await ClientIdStore.GetOrCreateAsync(_env.ConfigDirectory);
-        var b = await ClientIdStore.GetOrCreateAsync(_env.ConfigDirectory);
-        Assert.Equal(a, b);
-        File.WriteAllText(Path.Combine(_env.ConfigDirectory, ClientIdStore.FileName), "  2f1d7f8e-0000-4000-8000-123456789abc \n");
-        Assert.Equal("2f1d7f8e-0000-4000-8000-123456789abc", await ClientIdStore.GetOrCreateAsync(_env.ConfigDirectory));
-    }
-
-    [Fact]
-    public void The_secret_never_shows_in_ToString()
-    {
-        var token = new NemoToken("nmv_usr_TOPSECRET", TokenSource.Anonymous, "anon_1");
-        Assert.DoesNotContain("TOPSECRET", token.ToString());
-        Assert.StartsWith("sha256:", token.Fingerprint);
-        Assert.Null(typeof(NemoToken).GetProperty("Value", System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Instance));
-    }
-}
-
-public class ConfigDirectoryTests
-{
-    [Fact]
-    public void NEMO_CONFIG_DIR_moves_the_config_folder_and_the_default_is_under_the_home_folder()
-    {
-        var moved = new NemoEnvironment(getVariable: n => n == "NEMO_CONFIG_DIR" ? "/srv/nemo/config" : null);
-        Assert.Equal(Path.GetFullPath("/srv/nemo/config"), moved.ConfigDirectory);
-        var home = Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
-        Assert.Equal(Path.Combine(home, ".config", "nemovideo"), new NemoEnvironment(getVariable: _ => null).ConfigDirectory);
-    }
 }

@@ -157,17 +157,4 @@ public class CloudJobTests : IDisposable
         Assert.Equal("Compress the video to 2.5 Mbps.", new CompressRequest("a.mov", "b.mp4", 2500).Instruction);
         Assert.Equal("Compress the video to 800 kbps.", new CompressRequest("a.mov", "b.mp4", 800).Instruction);
     }
-
-    [Fact]
-    public void Output_paths_are_chosen_by_the_user_never_the_server()
-    {
-        var src = Path.Combine(_env.WorkDirectory, "In Put é.mkv");
-        Assert.Equal(Path.Combine(_env.WorkDirectory, "In Put é.mp3"), OutputPaths.Resolve(src, null, ".mp3", singleInput: false));
-        Assert.Equal(Path.Combine(_env.Root, "In Put é.mp3"), OutputPaths.Resolve(src, _env.Root, ".mp3", singleInput: false));
-        Assert.Equal(_env.PathIn("custom.mp3"), OutputPaths.Resolve(src, _env.PathIn("custom.mp3"), ".mp3", singleInput: true));
-        Assert.Throws<ArgumentException>(() => OutputPaths.Resolve(src, _env.PathIn("custom.mp3"), ".mp3", singleInput: false));
-        var mp4 = _env.PathIn("clip.mp4");
-        Assert.Equal(_env.PathIn("clip.compressed.mp4"), OutputPaths.Resolve(mp4, null, ".mp4", singleInput: true, ".compressed"));
-        Assert.Equal(_env.PathIn("clip.compressed.mp4"), OutputPaths.Resolve(mp4, mp4, ".mp4", singleInput: true, ".compressed"));
-    }
 }
