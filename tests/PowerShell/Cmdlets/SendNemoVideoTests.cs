@@ -1,4 +1,4 @@
-// Send-NemoVideo's entry point; the pipeline is in BuildingBlockTests and tests/Pester/BuildingBlocks.Tests.ps1, uploads in tests/Unit/Api/ApiClientTests.
+// Send-NemoVideo's entry point; the pipeline is in BuildingBlockTests and tests/Pester/BuildingBlocks.Tests.ps1, uploads in tests/Unit/Api/NemoApiClientTests.
 namespace NemoVideo.PowerShell.Tests.Cmdlets;
 
 public class SendNemoVideoTests
