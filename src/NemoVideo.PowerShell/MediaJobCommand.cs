@@ -144,7 +144,7 @@ public abstract class MediaJobCommand : NemoCmdlet
     private CreditEstimate? ReadEstimate(NemoConnection connection, int files)
     {
         NemoVideo.Api.CreditBalance? balance = null;
-        try { Run(async ct => balance = await connection.Client.GetCreditsAsync(ct).ConfigureAwait(false)); }
+        try { Run(async (_, ct) => balance = await connection.Client.GetCreditsAsync(ct).ConfigureAwait(false)); }
         catch (Exception ex) when (ex is NemoVideo.Api.NemoApiException or IOException or HttpRequestException)
         {
             WriteVerbose($"The credit balance could not be read ({ex.Message}); going on without an estimate.");

@@ -117,9 +117,6 @@ public abstract class NemoCmdlet : PSCmdlet, IPipelineTarget
         });
     }
 
-    /// <summary>Runs work that reports nothing back but its result and the HTTP trace: it is given no writer.</summary>
-    private protected void Run(Func<CancellationToken, Task> work) => Run((_, ct) => work(ct));
-
     /// <summary>An error record that says what happened and what to do, with the right category (see <see cref="ErrorMapping"/>).</summary>
     protected static ErrorRecord ToErrorRecord(Exception ex, object? target) => ErrorMapping.ToRecord(ex, target);
 

@@ -65,15 +65,16 @@ public sealed class CloudJob
         {
             Api = Client.ForJob(request.SkillName, Path.GetFileName(request.SourcePath)),
         };
+        var sessionReplaced = false;
         for (var i = 0; i < Stages.Count && job.Result is null; i++)
         {
             try
             {
                 await Stages[i].RunAsync(job, ct).ConfigureAwait(false);
             }
-            catch (NemoApiException ex) when (ex.Kind == NemoErrorKind.SessionNotFound && Stages[i] is SessionStage && !job.SessionReplaced)
+            catch (NemoApiException ex) when (ex.Kind == NemoErrorKind.SessionNotFound && Stages[i] is SessionStage && !sessionReplaced)
             {
-                job.SessionReplaced = true;
+                sessionReplaced = true;
                 job.Report(JobStage.Starting, null, "Session lost; starting a new one");
                 i = Stages.ToList().FindIndex(s => s is SessionStage) - 1; // from the new session on, once
             }

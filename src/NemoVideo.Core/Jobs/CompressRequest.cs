@@ -107,20 +107,12 @@ public sealed partial class CompressRequest : MediaJobRequest<CompressResult>
         var facts = job.ReadSourceFacts();
         var duration = facts.Duration;
         var height = facts.Height;
-        bool? audio = facts.Container is MediaContainer.Mp4 or MediaContainer.Matroska && !facts.Truncated ? facts.HasAudio : null;
-        if ((duration is null || height is null || audio is null) && job.LocateFfmpeg() is FfmpegTools tools)
+        bool? audio = facts.TracksKnown ? facts.HasAudio : null;
+        if ((duration is null || height is null || audio is null) && await job.TryProbeSourceAsync(ct).ConfigureAwait(false) is MediaInfo info)
         {
-            try
-            {
-                var info = await MediaProbe.ProbeAsync(tools, job.Source.FullName, ct).ConfigureAwait(false);
-                duration ??= info.Duration;
-                height ??= info.Video?.Height;
-                audio ??= info.AudioStreams.Count > 0;
-            }
-            catch (Exception ex) when (ex is LocalEngineException or MediaInputException { Problem: InputProblem.NotMedia })
-            {
-                // not readable here: the service has the last word on what the file is
-            }
+            duration ??= info.Duration;
+            height ??= info.Video?.Height;
+            audio ??= info.AudioStreams.Count > 0;
         }
         return duration is TimeSpan d ? SizeTarget.Plan(this, d, height, SizeTarget.CloudAudio(audio ?? true)) : this;
     }
@@ -130,7 +122,7 @@ public sealed partial class CompressRequest : MediaJobRequest<CompressResult>
     {
         if (TargetSize is null || VideoBitrateKbps != 0) return this;
         var facts = job.ReadSourceFacts();
-        var audio = facts.Container is MediaContainer.Mp4 or MediaContainer.Matroska && !facts.Truncated ? facts.HasAudio : true;
+        var audio = facts.TracksKnown ? facts.HasAudio : true;
         return SizeTarget.Plan(this, upload?.Duration ?? TimeSpan.Zero, upload?.Height ?? facts.Height, SizeTarget.CloudAudio(audio));
     }
 

@@ -48,8 +48,6 @@ internal sealed class JobContext : IDisposable
     public JournalEntry? Entry { get; set; }
     /// <summary>Why the render is not what was asked: the job is then finished on this machine.</summary>
     public string? Problem { get; set; }
-    /// <summary>A session the service lost was replaced once already.</summary>
-    public bool SessionReplaced { get; set; }
 
     // This machine.
     public FfmpegTools Tools { get; set; } = null!;
@@ -75,6 +73,20 @@ internal sealed class JobContext : IDisposable
 
     /// <summary>The source's facts, read once however many stages ask.</summary>
     public MediaFacts ReadSourceFacts() => SourceFacts ??= MediaInspector.Inspect(Source.FullName);
+
+    /// <summary>ffprobe's reading of the source where ffmpeg is installed; null where it is not, or cannot read the file (the service then has the last word on what it is).</summary>
+    public async Task<MediaInfo?> TryProbeSourceAsync(CancellationToken ct)
+    {
+        if (LocateFfmpeg() is not FfmpegTools tools) return null;
+        try
+        {
+            return await MediaProbe.ProbeAsync(tools, Source.FullName, ct).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is LocalEngineException or MediaInputException { Problem: InputProblem.NotMedia })
+        {
+            return null;
+        }
+    }
 
     /// <summary>What a kind keeps between its own hooks during this job.</summary>
     public T KindState<T>() where T : class, new()

@@ -82,21 +82,11 @@ public sealed partial class Mp3Request : MediaJobRequest<Mp3Result>
         if (AudioTrack is null && AudioLanguage is null)
         {
             var facts = job.ReadSourceFacts();
-            if (facts.HasVideo && !facts.HasAudio && facts.Container is MediaContainer.Mp4 or MediaContainer.Matroska && !facts.Truncated)
+            if (facts.HasVideo && !facts.HasAudio && facts.TracksKnown)
                 throw new MediaInputException(InputProblem.NoSuchTrack, source.FullName, $"'{source.Name}' has no audio track: there is nothing to extract") { TrackCount = 0 };
             return this;
         }
-        if (job.LocateFfmpeg() is not FfmpegTools tools) return this;
-        MediaInfo info;
-        try
-        {
-            info = await MediaProbe.ProbeAsync(tools, source.FullName, ct).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (ex is LocalEngineException or MediaInputException { Problem: InputProblem.NotMedia })
-        {
-            return this; // not readable here: the service has the last word on what the file is
-        }
-        PickAudio(info);
+        if (await job.TryProbeSourceAsync(ct).ConfigureAwait(false) is MediaInfo info) PickAudio(info);
         return this;
     }
 

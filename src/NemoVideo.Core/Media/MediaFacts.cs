@@ -46,6 +46,8 @@ public sealed class MediaFacts
     public long Length { get; init; }
     /// <summary>Cut short: an MP3's last frame incomplete or fewer frames than its header promises; an MP4 without its index or with a box past the end.</summary>
     public bool Truncated { get; init; }
+    /// <summary>The whole track list was read (MP4/MOV or Matroska, not cut short): <see cref="HasAudio"/> is then a fact, not a guess.</summary>
+    public bool TracksKnown => Container is MediaContainer.Mp4 or MediaContainer.Matroska && !Truncated;
     /// <summary>For text: its first characters, to quote in a message.</summary>
     public string? TextStart { get; init; }
     /// <summary>The video sample entry's four-character code as written (avc1, hvc1, hev1): which players open it depends on it.</summary>

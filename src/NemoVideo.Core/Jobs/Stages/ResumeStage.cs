@@ -38,7 +38,7 @@ internal sealed class ResumeStage : IJobStage
             {
                 job.Report(JobStage.CheckingState, null, $"Rendering the edit paid for in the run of {when}");
                 var state = await job.Api.GetStateAsync(entry.SessionId!, ct).ConfigureAwait(false);
-                if (!state.CanExport) { Forget(journal, entry, job); return; }
+                if (!state.CanExport) { Forget(journal, entry); return; }
                 var again = new ExportRequest(entry.SessionId!, state.Draft, job.Output.Target)
                 {
                     Output = request.RenderOutput, Uploads = entry.UploadedAssets(), VideoInfos = state.VideoInfos, Overwrite = request.Overwrite, Timeout = request.RenderTimeout,
@@ -53,7 +53,7 @@ internal sealed class ResumeStage : IJobStage
         }
         catch (NemoApiException ex) when (ex.Kind == NemoErrorKind.SessionNotFound)
         {
-            Forget(journal, entry, job);
+            Forget(journal, entry);
         }
     }
 
@@ -72,7 +72,7 @@ internal sealed class ResumeStage : IJobStage
         }
     }
 
-    private static void Forget(PaidWorkJournal journal, JournalEntry entry, JobContext job)
+    private static void Forget(PaidWorkJournal journal, JournalEntry entry)
     {
         journal.Remove(entry);
         entry.Restart();
