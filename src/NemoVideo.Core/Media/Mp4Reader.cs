@@ -230,7 +230,7 @@ internal static class Mp4Reader
     }
 
     /// <summary>mvhd/mdhd: duration over timescale, for both box versions.</summary>
-    private static double? Duration(byte[] b, int s)
+    internal static double? Duration(byte[] b, int s)
     {
         if (b[s] == 1) { var scale = U32(b, s + 20); return scale == 0 ? null : U64(b, s + 24) / (double)scale; }
         var timescale = U32(b, s + 12);

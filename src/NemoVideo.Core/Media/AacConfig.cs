@@ -1,0 +1,122 @@
+namespace NemoVideo.Media;
+
+/// <summary>
+/// What an ADTS header can say of an AAC track: the object type (1–4, written as profile = type − 1), the index of the
+/// sample rate in the standard table, and the channel configuration (1–7). Read from an AudioSpecificConfig; HE-AAC
+/// signalled explicitly (object type 5 or 29) gives its core type and core rate, as ffmpeg's ADTS muxer writes them and
+/// as decoders expect (they find SBR and PS implicitly).
+/// </summary>
+internal readonly struct AacConfig
+{
+    private static readonly int[] Rates = { 96000, 88200, 64000, 48000, 44100, 32000, 24000, 22050, 16000, 12000, 11025, 8000, 7350 };
+
+    public AacConfig(int objectType, int rateIndex, int channelConfig)
+    {
+        ObjectType = objectType; RateIndex = rateIndex; ChannelConfig = channelConfig;
+    }
+
+    public int ObjectType { get; }
+    public int RateIndex { get; }
+    public int ChannelConfig { get; }
+    public int SampleRate => Rates[RateIndex];
+
+    /// <summary>The config in <paramref name="b"/>[start..end), or null with the reason ADTS cannot carry it.</summary>
+    public static AacConfig? TryParse(byte[] b, int start, int end, out string? whyNot)
+    {
+        whyNot = null;
+        if (end - start < 2) { whyNot = "the AAC track has no AudioSpecificConfig"; return null; }
+        var bit = 0;
+        int Bits(int n)
+        {
+            var v = 0;
+            for (var k = 0; k < n; k++, bit++)
+            {
+                var at = start + bit / 8;
+                v = v << 1 | (at < end ? b[at] >> (7 - bit % 8) & 1 : 0);
+            }
+            return v;
+        }
+        int ObjectType() { var t = Bits(5); return t == 31 ? 32 + Bits(6) : t; }
+
+        var type = ObjectType();
+        var rate = Bits(4);
+        if (rate == 15) { whyNot = "the AAC track's sample rate is given explicitly, which an ADTS header cannot carry"; return null; }
+        var channels = Bits(4);
+        if (type is 5 or 29)
+        {
+            // Explicit SBR (and PS): the extension's rate, then the core's object type; the header takes the core.
+            if (Bits(4) == 15) Bits(24);
+            type = ObjectType();
+        }
+        if (type is < 1 or > 4) { whyNot = $"the AAC track's object type {type} cannot be written with ADTS headers (only Main, LC, SSR and LTP)"; return null; }
+        if (rate > 12) { whyNot = $"the AAC track's sample rate index {rate} is reserved"; return null; }
+        if (channels == 0) { whyNot = "the AAC track's channel layout is given by a program config element (channel configuration 0), which this writer does not carry"; return null; }
+        if (channels > 7) { whyNot = $"the AAC track's channel configuration {channels} cannot be written with ADTS headers"; return null; }
+        return new AacConfig(type, rate, channels);
+    }
+
+    /// <summary>The index of <paramref name="rate"/> in the standard table, or −1.</summary>
+    public static int RateIndexOf(int rate) => Array.IndexOf(Rates, rate);
+
+    /// <summary>The 7-byte ADTS header (no CRC) of a frame of <paramref name="payload"/> bytes, the same bytes ffmpeg's ADTS muxer writes.</summary>
+    public void WriteHeader(byte[] b, int at, int payload)
+    {
+        var length = payload + 7;
+        b[at] = 0xFF;
+        b[at + 1] = 0xF1; // MPEG-4, layer 0, no CRC
+        b[at + 2] = (byte)((ObjectType - 1) << 6 | RateIndex << 2 | ChannelConfig >> 2);
+        b[at + 3] = (byte)((ChannelConfig & 3) << 6 | length >> 11);
+        b[at + 4] = (byte)(length >> 3);
+        b[at + 5] = (byte)((length & 7) << 5 | 0x1F); // buffer fullness 0x7FF: variable rate
+        b[at + 6] = 0xFC;
+    }
+}
+
+/// <summary>Writes frames to the destination through one large buffer: AAC frames each behind an ADTS header, MP3 frames as they are.</summary>
+internal sealed class FrameWriter
+{
+    /// <summary>The most an ADTS header's 13-bit length can say, header included.</summary>
+    private const int MaxAdtsFrame = 8191;
+
+    private readonly Stream _destination;
+    private readonly AacConfig? _aac;
+    private readonly byte[] _buffer = new byte[1 << 20];
+    private int _count;
+
+    public FrameWriter(Stream destination, AacConfig? aac)
+    {
+        _destination = destination;
+        _aac = aac;
+    }
+
+    public long Written { get; private set; }
+    public long Frames { get; private set; }
+
+    public void Write(byte[] b, int offset, int count)
+    {
+        if (_aac is AacConfig aac)
+        {
+            if (count + 7 > MaxAdtsFrame) throw new InvalidDataException($"An AAC frame of {count} bytes is longer than an ADTS header can describe.");
+            if (_count + 7 > _buffer.Length) Flush();
+            aac.WriteHeader(_buffer, _count, count);
+            _count += 7;
+            Written += 7;
+        }
+        if (_count + count > _buffer.Length)
+        {
+            Flush();
+            if (count > _buffer.Length) { _destination.Write(b, offset, count); Written += count; Frames++; return; }
+        }
+        Buffer.BlockCopy(b, offset, _buffer, _count, count);
+        _count += count;
+        Written += count;
+        Frames++;
+    }
+
+    public void Flush()
+    {
+        if (_count == 0) return;
+        _destination.Write(_buffer, 0, _count);
+        _count = 0;
+    }
+}
