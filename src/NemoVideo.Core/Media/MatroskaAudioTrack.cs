@@ -32,7 +32,13 @@ internal sealed class MatroskaAudioTrack : AudioTrackPlan
         if (whyNot != null || walk.Track is not MatroskaAudioTrack track) return null;
         if (walk.Frames == 0 && walk.ReachedEnd) { whyNot = "the audio track has no frames"; return null; }
         if (track.Aac is null && walk.FirstFrame is byte[] first && CheckMp3(first, 0, first.Length) is string notMp3) { whyNot = notMp3; return null; }
-        if (walk.DurationTicks is double ticks && ticks > 0) track.Duration = TimeSpan.FromTicks((long)Math.Min(ticks, TimeSpan.MaxValue.Ticks));
+        // The segment's duration is the longest track's; a file read to its end gives this track's own, from its last block.
+        if (walk.ReachedEnd && walk.Frames > 0)
+        {
+            var samples = track.Aac is null ? (walk.FirstFrame!.Length >= 4 && MpegFrame.TryRead(walk.FirstFrame, 0, out var mp3) ? mp3.SamplesPerFrame / (double)mp3.SampleRate : 0) : 1024.0 / track.Aac.Value.SampleRate;
+            track.Duration = TimeSpan.FromTicks(walk.LastTicks + (long)(walk.LastBlockFrames * samples * TimeSpan.TicksPerSecond));
+        }
+        else if (walk.DurationTicks is double ticks && ticks > 0) track.Duration = TimeSpan.FromTicks((long)Math.Min(ticks, TimeSpan.MaxValue.Ticks));
         var written = walk.Payload + (track.Aac is null ? 0 : 7 * walk.Frames);
         if (walk.ReachedEnd) track.EstimatedBytes = written;
         else if (walk.DurationTicks is double total && walk.LastTicks > TimeSpan.TicksPerSecond)
@@ -83,6 +89,7 @@ internal sealed class MatroskaAudioTrack : AudioTrackPlan
         public long FirstCluster = -1;
         public double? DurationTicks;
         public long LastTicks;
+        public int LastBlockFrames;
         private long _timestampScale = 1_000_000;
         private double? _duration;
         private long _clusterTime;
@@ -255,7 +262,8 @@ internal sealed class MatroskaAudioTrack : AudioTrackPlan
             _pos = end;
             var at = start + numberLength;
             if (at + 3 > end) { WhyNot = "a Matroska block is shorter than its header"; return false; }
-            LastTicks = Math.Max(LastTicks, (long)((_clusterTime + (short)(_buf[at] << 8 | _buf[at + 1])) * (double)_timestampScale / 100));
+            var ticks = (long)((_clusterTime + (short)(_buf[at] << 8 | _buf[at + 1])) * (double)_timestampScale / 100);
+            if (ticks >= LastTicks) { LastTicks = ticks; LastBlockFrames = 1; }
             var flags = _buf[at + 2];
             at += 3;
             var lacing = (flags >> 1) & 3;
@@ -263,6 +271,7 @@ internal sealed class MatroskaAudioTrack : AudioTrackPlan
 
             if (at >= end) { WhyNot = "a laced Matroska block has no frame count"; return false; }
             var count = _buf[at++] + 1;
+            if (ticks >= LastTicks) LastBlockFrames = count;
             switch (lacing)
             {
                 case 1: // Xiph: each size but the last as a run of 255s and the byte that ends it
