@@ -78,7 +78,7 @@ md.AppendLine($"| Source | Size | Output | ffmpeg (median of {runs}) | managed (
 md.AppendLine("| --- | --- | --- | --- | --- | --- | --- | --- |");
 foreach (var r in rows) md.AppendLine(r);
 md.AppendLine();
-md.AppendLine("ffmpeg is timed as a process, as a script would run it (its start-up, about 40 ms here, is included); the managed side runs in this process.");
+md.AppendLine("ffmpeg is timed as a process, as a script would run it (its start-up is included); the managed side runs in this process.");
 var results = Path.Combine(FindRepo(), "bench", "RESULTS.extract.md");
 File.WriteAllText(results, md.ToString());
 Console.WriteLine("wrote " + results);
