@@ -195,7 +195,7 @@ internal sealed partial class ApiEndpoints
                 var asset = new Asset
                 {
                     Id = id, FileName = name, FileType = type, LocalPath = path, CdnPath = $"{ctx.Request.Scheme}://{ctx.Request.Host}/cdn/uploads/{id}/{Uri.EscapeDataString(name)}",
-                    Duration = info?.Duration, Width = info?.Width, Height = info?.Height, Fps = info?.Fps, AudioStreams = info?.AudioStreams ?? 0, AudioLanguages = info?.AudioLanguages ?? Array.Empty<string?>(),
+                    Duration = info?.Duration, Width = info?.Width, Height = info?.Height, Fps = info?.Fps, AudioStreams = info?.AudioStreams ?? 0, HasVideo = info?.HasVideo ?? true, AudioLanguages = info?.AudioLanguages ?? Array.Empty<string?>(),
                     Hash = hashes.TryGetValue(path, out var h) ? h : await HashAsync(path),
                 };
                 _store.Assets[id] = asset;
