@@ -32,6 +32,9 @@ internal static class AdminEndpoints
             ["cdn_requests_with_authorization"] = server.Store.CdnRequestsWithAuthorization,
             ["faults_fired"] = server.Faults.Fired,
             ["requests"] = server.Store.RequestLog.Count,
+            ["upload_mbps"] = server.Uplink.Mbps,
+            ["uplink_bytes"] = server.Uplink.BytesPaced,
+            ["uplink_waited_seconds"] = Math.Round(server.Uplink.TimeWaited.TotalSeconds, 3),
         }));
     }
 }

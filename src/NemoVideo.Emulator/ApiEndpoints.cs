@@ -18,9 +18,11 @@ internal sealed partial class ApiEndpoints
     private readonly MediaTools _media;
     private readonly string _data;
     private readonly Random _random;
+    private readonly Uplink _uplink;
 
-    public ApiEndpoints(EmulatorOptions options, EmulatorStore store, MediaTools media, string data)
+    public ApiEndpoints(EmulatorOptions options, EmulatorStore store, MediaTools media, string data, Uplink uplink)
     {
+        _uplink = uplink;
         _options = options;
         _store = store;
         _media = media;
@@ -154,7 +156,8 @@ internal sealed partial class ApiEndpoints
                     return Replies.Fail(413, 4002, "File too large (max 500 MB)");
                 var boundary = HeaderUtilities.RemoveQuotes(MediaTypeHeaderValue.Parse(contentType).Boundary).Value;
                 if (string.IsNullOrEmpty(boundary)) return Replies.Fail(400, 4001, "Expected multipart/form-data with parts named files");
-                var reader = new MultipartReader(boundary, ctx.Request.Body);
+                // Read through the modelled uplink (if any), in larger pieces than the reader's 4 KB so the pacing waits less often.
+                var reader = _uplink.Mbps is null ? new MultipartReader(boundary, ctx.Request.Body) : new MultipartReader(boundary, _uplink.Wrap(ctx.Request.Body), 64 * 1024);
                 while (await reader.ReadNextSectionAsync(ctx.RequestAborted) is MultipartSection section)
                 {
                     if (!ContentDispositionHeaderValue.TryParse(section.ContentDisposition, out var cd) || cd.Name.Value?.Trim('"') != "files") continue;
@@ -192,7 +195,7 @@ internal sealed partial class ApiEndpoints
                 var asset = new Asset
                 {
                     Id = id, FileName = name, FileType = type, LocalPath = path, CdnPath = $"{ctx.Request.Scheme}://{ctx.Request.Host}/cdn/uploads/{id}/{Uri.EscapeDataString(name)}",
-                    Duration = info?.Duration, Width = info?.Width, Height = info?.Height, Fps = info?.Fps, AudioStreams = info?.AudioStreams ?? 0, AudioLanguages = info?.AudioLanguages ?? Array.Empty<string?>(),
+                    Duration = info?.Duration, Width = info?.Width, Height = info?.Height, Fps = info?.Fps, AudioStreams = info?.AudioStreams ?? 0, HasVideo = info?.HasVideo ?? true, AudioLanguages = info?.AudioLanguages ?? Array.Empty<string?>(),
                     Hash = hashes.TryGetValue(path, out var h) ? h : await HashAsync(path),
                 };
                 _store.Assets[id] = asset;

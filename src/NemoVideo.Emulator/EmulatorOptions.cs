@@ -69,6 +69,11 @@ public sealed class EmulatorOptions
     /// <summary>Anonymous tokens lack the render scope: exports with them get HTTP 402.</summary>
     public bool AnonymousCannotRender { get; set; }
     public long MaxUploadBytes { get; set; } = 500L * 1024 * 1024;
+    /// <summary>
+    /// The user's uplink in megabits (10^6 bits) a second: multipart upload bodies are read no faster, and concurrent
+    /// uploads share it, so a benchmark sees the wall time a user would. Null (or 0): not limited. May change at run time.
+    /// </summary>
+    public double? UploadMbps { get; set; }
     public string FfmpegPath { get; set; } = Environment.GetEnvironmentVariable("NEMO_FFMPEG") ?? "ffmpeg";
     public string FfprobePath { get; set; } = Environment.GetEnvironmentVariable("NEMO_FFPROBE") ?? "ffprobe";
     /// <summary>Where uploads and renders are kept; a new temporary folder when null.</summary>

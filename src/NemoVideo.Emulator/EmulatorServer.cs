@@ -21,6 +21,7 @@ public sealed class EmulatorServer : IAsyncDisposable
         Options = options;
         Store = store;
         Faults = faults;
+        Uplink = new Uplink(options);
         DataDirectory = dataDirectory;
         _ownsData = ownsData;
     }
@@ -28,6 +29,8 @@ public sealed class EmulatorServer : IAsyncDisposable
     public EmulatorOptions Options { get; }
     public EmulatorStore Store { get; }
     public FaultPlan Faults { get; }
+    /// <summary>The modelled uplink every multipart upload is read through (<see cref="EmulatorOptions.UploadMbps"/>).</summary>
+    public Uplink Uplink { get; }
     public string DataDirectory { get; }
     /// <summary>The address it listens on, ending with a slash.</summary>
     public Uri BaseUri { get; private set; } = null!;
@@ -48,6 +51,9 @@ public sealed class EmulatorServer : IAsyncDisposable
         {
             k.Limits.MaxRequestBodySize = null; // the upload endpoint enforces the API's own limit
             k.Limits.MinRequestBodyDataRate = null;
+            // With a modelled uplink, Kestrel buffers 64 KB ahead of the paced reads instead of 1 MB, so a client's
+            // progress does not run ahead of what the server has taken (the sockets still buffer a little).
+            if (options.UploadMbps is > 0) k.Limits.MaxRequestBufferSize = 64 * 1024;
         });
         var store = new EmulatorStore();
         var faults = new FaultPlan();
@@ -72,7 +78,7 @@ public sealed class EmulatorServer : IAsyncDisposable
             Record(); // a response not started yet (no body, or aborted) is sent only after this
         });
         app.UseMiddleware<FaultMiddleware>(faults);
-        var api = new ApiEndpoints(options, store, new MediaTools(options), data);
+        var api = new ApiEndpoints(options, store, new MediaTools(options), data, server.Uplink);
         api.Map(app);
         AdminEndpoints.Map(app, server);
 

@@ -54,6 +54,8 @@ internal sealed class Asset
     public int? Height { get; init; }
     public double? Fps { get; init; }
     public int AudioStreams { get; init; }
+    /// <summary>A picture to show (a cover image does not count): false for an audio upload.</summary>
+    public bool HasVideo { get; init; } = true;
     public IReadOnlyList<string?> AudioLanguages { get; init; } = Array.Empty<string?>();
     public required string Hash { get; init; }
 }

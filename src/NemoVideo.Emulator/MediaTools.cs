@@ -17,12 +17,16 @@ internal sealed class MediaTools
     public async Task<MediaInfo?> ProbeAsync(string path, CancellationToken ct)
     {
         var (code, stdout, _) = await RunAsync(_options.FfprobePath,
-            new[] { "-v", "error", "-show_entries", "format=duration:stream=codec_type,width,height,avg_frame_rate:stream_tags=language", "-of", "json", path }, null, ct);
+            new[] { "-v", "error", "-show_entries", "format=duration,format_name:stream=codec_type,width,height,avg_frame_rate:stream_tags=language:stream_disposition=attached_pic", "-of", "json", path }, null, ct);
         if (code != 0) return null;
         using var doc = JsonDocument.Parse(stdout);
         double? duration = null;
         if (doc.RootElement.TryGetProperty("format", out var f) && f.TryGetProperty("duration", out var d)
             && double.TryParse(d.GetString(), NumberStyles.Float, CultureInfo.InvariantCulture, out var dv)) duration = dv;
+        // A raw ADTS stream has no length field: ffprobe guesses it from the first frames' bitrate (6% long for a
+        // 5-second tone at 128k). Its frames each say how many samples they carry, so they are counted instead.
+        if (f.ValueKind == JsonValueKind.Object && f.TryGetProperty("format_name", out var fmt) && fmt.GetString() == "aac"
+            && AdtsDuration(path) is double counted) duration = counted;
         int? width = null, height = null; double? fps = null; var audio = 0; var video = false;
         var languages = new List<string?>();
         if (doc.RootElement.TryGetProperty("streams", out var streams))
@@ -34,7 +38,9 @@ internal sealed class MediaTools
                     audio++;
                     languages.Add(s.TryGetProperty("tags", out var tags) && tags.TryGetProperty("language", out var lang) ? lang.GetString() : null);
                 }
-                if (type == "video" && !video)
+                // A cover picture (an MP3's or M4A's artwork) is not a picture to show: the file stays audio.
+                var cover = s.TryGetProperty("disposition", out var disp) && disp.TryGetProperty("attached_pic", out var ap) && ap.GetInt32() == 1;
+                if (type == "video" && !video && !cover)
                 {
                     video = true;
                     width = s.TryGetProperty("width", out var w) ? w.GetInt32() : null;
@@ -48,6 +54,36 @@ internal sealed class MediaTools
             }
         if (duration == null && audio == 0 && !video) return null;
         return new MediaInfo(duration, width, height, fps, audio, video, languages);
+    }
+
+    private static readonly int[] AdtsRates = { 96000, 88200, 64000, 48000, 44100, 32000, 24000, 22050, 16000, 12000, 11025, 8000, 7350 };
+
+    /// <summary>
+    /// The length of a raw ADTS (.aac) stream from its frames: each header holds its sample-rate index, its length and
+    /// how many 1024-sample blocks it carries. Skips a leading ID3v2 tag; null when the first frame is not ADTS. Stops
+    /// at the first bytes that are not a frame (a trailing tag, a cut end).
+    /// </summary>
+    internal static double? AdtsDuration(string path)
+    {
+        using var f = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 64 * 1024);
+        Span<byte> h = stackalloc byte[10];
+        if (f.ReadAtLeast(h, 10, throwOnEndOfStream: false) == 10 && h[0] == 'I' && h[1] == 'D' && h[2] == '3')
+            f.Position = 10 + ((h[6] & 0x7F) << 21 | (h[7] & 0x7F) << 14 | (h[8] & 0x7F) << 7 | (h[9] & 0x7F)) + ((h[5] & 0x10) != 0 ? 10 : 0);
+        else f.Position = 0;
+        long samples = 0;
+        var rate = 0;
+        while (f.ReadAtLeast(h[..7], 7, throwOnEndOfStream: false) == 7)
+        {
+            if (h[0] != 0xFF || (h[1] & 0xF6) != 0xF0) break; // syncword 0xFFF, layer 00
+            var index = (h[2] >> 2) & 0x0F;
+            var length = (h[3] & 0x03) << 11 | h[4] << 3 | h[5] >> 5;
+            if (index >= AdtsRates.Length || length < 7 || (rate != 0 && AdtsRates[index] != rate)) break;
+            rate = AdtsRates[index];
+            samples += ((h[6] & 0x03) + 1) * 1024L;
+            f.Position += length - 7;
+            if (f.Position > f.Length) { samples -= ((h[6] & 0x03) + 1) * 1024L; break; } // a cut last frame does not play
+        }
+        return rate == 0 ? null : samples / (double)rate;
     }
 
     /// <summary>Runs ffmpeg with -progress, reporting the share of <paramref name="duration"/> done; kills it on cancel.</summary>

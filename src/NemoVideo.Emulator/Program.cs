@@ -28,6 +28,10 @@ for (var i = 0; i < args.Length; i++)
         case "--anonymous-cannot-render": options.AnonymousCannotRender = true; break;
         case "--registered-token": registered.Add(Value()); break;
         case "--data-dir": options.DataDirectory = Value(); break;
+        case "--upload-mbps":
+            var mbps = double.Parse(Value(), CultureInfo.InvariantCulture);
+            options.UploadMbps = mbps > 0 && double.IsFinite(mbps) ? mbps : throw new ArgumentException("--upload-mbps needs a positive number of megabits a second");
+            break;
         case "--fault-plan":
             options.Faults.AddRange(JsonSerializer.Deserialize<List<FaultRule>>(File.ReadAllText(Value()), new JsonSerializerOptions(JsonSerializerDefaults.Web)) ?? new());
             break;
@@ -54,6 +58,8 @@ for (var i = 0; i < args.Length; i++)
                   --registered-token TOKEN   a token with every scope (repeatable)
                   --fault-plan FILE          JSON array of fault rules armed at start-up
                   --data-dir DIR             keep uploads and renders here
+                  --upload-mbps N            model the user's uplink: upload bodies are read at most N megabits
+                                             (10^6 bits) a second, one pipe shared by concurrent uploads (default unlimited)
                 Admin (loopback only): POST/GET/DELETE /_emulator/faults, POST /_emulator/tokens/expire,
                 POST /_emulator/credits/{n}, POST /_emulator/sessions/{id}/drop, GET /_emulator/stats
                 """);

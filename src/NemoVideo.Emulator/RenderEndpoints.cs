@@ -206,6 +206,13 @@ internal sealed partial class ApiEndpoints
                 _ => new[] { "-c:a", "aac", "-b:a", kbps + "k" },
             });
         }
+        else if (!asset.HasVideo && asset.AudioStreams > 0)
+        {
+            // A video container for an audio-only timeline (documented mode without codec mp3: "renders are MP4"):
+            // the container holds the audio alone. Nothing in the record says the renderer paints a picture for it.
+            args.AddRange(new[] { "-map", "0:a:0", "-vn", "-c:a", format == "webm" ? "libopus" : "aac", "-b:a", (Int("audio_bitrate_kbps") ?? 128) + "k" });
+            if (format is "mp4" or "mov") args.AddRange(new[] { "-movflags", "+faststart" });
+        }
         else
         {
             var kbps = Int("video_bitrate_kbps") ?? 4000;
