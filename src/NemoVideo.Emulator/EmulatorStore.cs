@@ -116,6 +116,8 @@ public sealed class EmulatorStore
     public int RenderCount => Renders.Count;
     /// <summary>Every request seen, in order.</summary>
     public IReadOnlyList<RequestRecord> RequestLog => Requests.ToArray();
+    /// <summary>Every file uploaded: its name, type and size as stored (what a client sent).</summary>
+    public IReadOnlyList<UploadRecord> Uploads => Assets.Values.Select(a => new UploadRecord(a.FileName, a.FileType, File.Exists(a.LocalPath) ? new FileInfo(a.LocalPath).Length : 0, a.Duration)).ToArray();
 
     internal void CountAnonymous() => Interlocked.Increment(ref _anonymousTokens);
     internal void CountCdnAuthorization() => Interlocked.Increment(ref _cdnWithAuthorization);
@@ -160,4 +162,6 @@ public sealed class EmulatorStore
 }
 
 /// <summary>One request as the emulator saw it.</summary>
+public sealed record UploadRecord(string FileName, string FileType, long Bytes, double? Duration);
+
 public sealed record RequestRecord(string Method, string Path, int Status, bool HadAuthorization, bool HadSkillHeaders, string? UserAgent);

@@ -63,7 +63,7 @@ internal static class ErrorMapping
         InputProblem.Empty => ("Nemo.EmptyFile", ErrorCategory.InvalidData, "Check that the recording finished writing."),
         InputProblem.UnsupportedType => ("Nemo.UnsupportedType", ErrorCategory.InvalidType, $"Accepted here: {m.Detail}."),
         InputProblem.NotMedia => ("Nemo.NotMedia", ErrorCategory.InvalidData, NotMediaAdvice),
-        InputProblem.TooLarge => ("Nemo.FileTooLarge", ErrorCategory.LimitsExceeded, "The service takes at most 500 MB: convert it on this machine with -Engine Local, or split it first."),
+        InputProblem.TooLarge => ("Nemo.FileTooLarge", ErrorCategory.LimitsExceeded, m.Advice ?? "The service takes at most 500 MB: convert it on this machine with -Engine Local, or split it first."),
         _ => ("Nemo.NoSuchTrack", ErrorCategory.ObjectNotFound, m.Detail == "video" ? "Use ConvertTo-NemoMp3 for audio-only files."
             : m.TrackCount is 0 ? "There is nothing to extract; check that the right file was given."
             : m.Detail != null ? $"Its tracks: {m.Detail}." : $"Use -AudioTrack 1 to {m.TrackCount}."),

@@ -34,11 +34,21 @@ public static class MediaRules
     /// <summary>Throws the error the service would give, without asking it: missing, a folder, wrong type, empty, too large.</summary>
     public static FileInfo CheckUpload(string path, IReadOnlyCollection<string>? allowedExtensions = null)
     {
-        var file = CheckFile(path, allowedExtensions ?? VideoExtensions.Concat(ImageExtensions).Concat(AudioExtensions).ToArray());
-        if (file.Length == 0)
-            throw new MediaInputException(InputProblem.Empty, file.FullName, $"'{file.Name}' is empty (0 bytes)");
+        var file = CheckSource(path, allowedExtensions ?? VideoExtensions.Concat(ImageExtensions).Concat(AudioExtensions).ToArray());
         if (file.Length > MaxUploadBytes)
             throw new MediaInputException(InputProblem.TooLarge, file.FullName, $"'{file.Name}' is {file.Length / (1024.0 * 1024):0} MB, over the service's 500 MB limit");
+        return file;
+    }
+
+    /// <summary>
+    /// A source a cloud job can start from: an existing, non-empty file of an accepted type. Its size is not checked
+    /// here: a job may send less than the whole file (one audio track, a video in parts), and what it sends is checked.
+    /// </summary>
+    public static FileInfo CheckSource(string path, IReadOnlyCollection<string> allowedExtensions)
+    {
+        var file = CheckFile(path, allowedExtensions);
+        if (file.Length == 0)
+            throw new MediaInputException(InputProblem.Empty, file.FullName, $"'{file.Name}' is empty (0 bytes)");
         return file;
     }
 

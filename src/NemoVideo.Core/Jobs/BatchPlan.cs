@@ -70,7 +70,7 @@ public static class BatchPlan
 
     private static bool WouldUpload(MediaJobRequest request)
     {
-        try { MediaRules.CheckUpload(request.SourcePath, request.AcceptedExtensions); return true; }
+        try { MediaRules.CheckSource(request.SourcePath, request.AcceptedExtensions); return true; }
         catch (MediaInputException) { return false; }
     }
 }

@@ -6,7 +6,7 @@ namespace NemoVideo.Jobs;
 
 /// <summary>
 /// One file through the cloud, as a list of named stages (<see cref="Stages"/>, one file each under CloudStages/):
-/// check the source → reserve the output → prepare the source → pick up paid work → send → edit → render → judge →
+/// check the source → reserve the output → prepare the source → pick up paid work → prepare the upload → send → edit → render → judge →
 /// finish here → finish the file → deliver. Cancellable at every step: a running render is cancelled on the server and
 /// no partial output is left. A session that vanished (1002, or ADK's 404) is replaced once. What the service returns
 /// is judged from its bytes before it takes its name: a file that is not what was asked is finished on this machine
@@ -25,6 +25,7 @@ public sealed class CloudJob
             new ReserveOutputStage(claim: true),
             new PrepareSourceStage(),
             new ResumeStage(this),
+            new PrepareUploadStage(),
             new SendStage(),
             new EditStage(this),
             new RenderStage(this),
@@ -49,6 +50,9 @@ public sealed class CloudJob
     /// <summary>ffmpeg for finishing a result that is not what was asked; null when it is not installed (then that is an error).</summary>
     public Func<FfmpegTools?> LocateFfmpeg { get; init; } = () => FfmpegTools.TryLocate();
 
+    /// <summary>Where each job's temporary folder is made (<see cref="Transfers.ScratchFolder"/>); the user's temp folder when null.</summary>
+    public string? ScratchRoot { get; init; }
+
     /// <summary>Where paid work is written down as it happens and picked up by the next run; null keeps nothing.</summary>
     public PaidWorkJournal? Journal { get; init; }
 
@@ -63,7 +67,7 @@ public sealed class CloudJob
     {
         using var job = new JobContext(request, NemoEngine.Cloud, progress, LocateFfmpeg)
         {
-            Api = Client.ForJob(request.SkillName, Path.GetFileName(request.SourcePath)),
+            Api = Client.ForJob(request.SkillName, Path.GetFileName(request.SourcePath)), ScratchRoot = ScratchRoot,
         };
         var sessionReplaced = false;
         for (var i = 0; i < Stages.Count && job.Result is null; i++)

@@ -39,6 +39,8 @@ internal sealed class JobContext : IDisposable
     /// <summary>The API client for this job: its calls are attributed to the kind's skill and traced with the file's name.</summary>
     public Api.NemoApiClient Api { get; set; } = null!;
     public string SessionId { get; set; } = "";
+    /// <summary>What is sent: the source, or what the kind made of it in <see cref="Scratch"/> (the one audio track an MP3 needs).</summary>
+    public FileInfo? Upload { get; set; }
     public IReadOnlyList<UploadedAsset> Uploads { get; set; } = Array.Empty<UploadedAsset>();
     public string? AgentSummary { get; set; }
     public SessionState? State { get; set; }
@@ -74,19 +76,28 @@ internal sealed class JobContext : IDisposable
     /// <summary>The source's facts, read once however many stages ask.</summary>
     public MediaFacts ReadSourceFacts() => SourceFacts ??= MediaInspector.Inspect(Source.FullName);
 
-    /// <summary>ffprobe's reading of the source where ffmpeg is installed; null where it is not, or cannot read the file (the service then has the last word on what it is).</summary>
+    /// <summary>ffprobe's reading of the source where ffmpeg is installed (read once, kept in <see cref="Info"/>); null where it is not, or cannot read the file (the service then has the last word on what it is).</summary>
     public async Task<MediaInfo?> TryProbeSourceAsync(CancellationToken ct)
     {
+        if (Info != null) return Info;
         if (LocateFfmpeg() is not FfmpegTools tools) return null;
         try
         {
-            return await MediaProbe.ProbeAsync(tools, Source.FullName, ct).ConfigureAwait(false);
+            return Info = await MediaProbe.ProbeAsync(tools, Source.FullName, ct).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is LocalEngineException or MediaInputException { Problem: InputProblem.NotMedia })
         {
             return null;
         }
     }
+
+    private ScratchFolder? _scratch;
+
+    /// <summary>The job's own temp folder, made when first asked for and removed with the job (a killed run's, by the next run).</summary>
+    public ScratchFolder Scratch => _scratch ??= ScratchFolder.Create(ScratchRoot);
+
+    /// <summary>Where <see cref="Scratch"/> is made; the user's temp folder by default.</summary>
+    public string? ScratchRoot { get; init; }
 
     /// <summary>What a kind keeps between its own hooks during this job.</summary>
     public T KindState<T>() where T : class, new()
@@ -113,6 +124,7 @@ internal sealed class JobContext : IDisposable
     {
         Claim?.Dispose();
         Output?.Dispose();
+        _scratch?.Dispose();
     }
 }
 

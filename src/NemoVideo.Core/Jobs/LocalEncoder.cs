@@ -23,7 +23,7 @@ internal sealed class LocalPlan
 internal sealed class LocalEncoder
 {
     /// <summary>What every run starts with: quiet, no questions, progress on standard output.</summary>
-    public static readonly IReadOnlyList<string> CommonArgs = new[] { "-hide_banner", "-nostdin", "-y", "-loglevel", "error", "-progress", "pipe:1", "-nostats" };
+    public static IReadOnlyList<string> CommonArgs => FfmpegTools.CommonArgs;
 
     private readonly JobContext _job;
 

@@ -54,6 +54,20 @@ public abstract class MediaJobRequest
     /// <summary>What can be learned of the source here before the upload (tracks, length): the request to send, with anything worked out.</summary>
     internal virtual Task<MediaJobRequest> PrepareForCloudAsync(JobContext job, CancellationToken ct) => Task.FromResult(this);
 
+    /// <summary>
+    /// What is sent for this job: the source as it is by default. A kind that needs less of it makes that in the job's
+    /// <see cref="JobContext.Scratch"/> folder (the MP3 kind: the one audio track it will use). What this returns is
+    /// checked against the service's limit before anything is sent, with <see cref="TooLargeAdvice"/> as the remedy.
+    /// </summary>
+    internal virtual Task<FileInfo> PrepareUploadAsync(JobContext job, CancellationToken ct) => Task.FromResult(job.Source);
+
+    /// <summary>What would make a job whose upload is over the service's limit work (the source's kind of job, on this machine).</summary>
+    internal virtual string TooLargeAdvice(JobContext job) =>
+        $"The service takes at most {MediaRules.MaxUploadBytes / 1048576} MB a file: convert it on this machine with -Engine Local, or split it first.";
+
+    /// <summary>What the agent is asked, once the upload is known (<see cref="Instruction"/> unless the kind says it differently for what was sent).</summary>
+    internal virtual string InstructionFor(JobContext job) => Instruction;
+
     /// <summary>The request once the service has measured the upload (for what could not be measured here).</summary>
     internal virtual MediaJobRequest AfterUpload(JobContext job, UploadedAsset? upload) => this;
 

@@ -29,6 +29,10 @@ public sealed partial class Mp3Request
         public LoudnessReading? Made;
         /// <summary>The finished MP3's loudness, the one the result reports.</summary>
         public LoudnessReading? Measured;
+        /// <summary>The cloud: how the one audio track was taken out to be sent alone ("aac copied"); null when the whole file is sent.</summary>
+        public string? SentAudio;
+        /// <summary>The cloud: why the whole file is sent although only its audio is needed, and what would change that.</summary>
+        public string? WhyWhole;
     }
 
     /// <summary>

@@ -44,9 +44,17 @@ public sealed partial class Mp3Request : MediaJobRequest<Mp3Result>
     /// <summary>The front cover to write instead of the source's own picture; null carries the source's over.</summary>
     public Media.CoverPicture? Cover { get; init; }
 
-    public override string Instruction =>
+    /// <summary>Send the whole source, not only the audio track the job needs (for whoever wants the service to see the video).</summary>
+    public bool SendWholeFile { get; init; }
+
+    public override string Instruction => Ask(trackChosenHere: false);
+
+    /// <summary>The track is not named when only that track was sent: the upload holds nothing else.</summary>
+    internal override string InstructionFor(JobContext job) => Ask(trackChosenHere: job.KindState<Mp3State>().SentAudio != null);
+
+    private string Ask(bool trackChosenHere) =>
         "Extract the audio as MP3 " + (Encoding.VbrQuality is int q ? $"at VBR quality V{q}" : $"at {Encoding.EncodeKbps} kbps")
-        + (AudioTrack is int t ? $" (track {t})" : AudioLanguage is string l ? $" (the {l} audio track)" : "") + "."
+        + (trackChosenHere ? "" : AudioTrack is int t ? $" (track {t})" : AudioLanguage is string l ? $" (the {l} audio track)" : "") + "."
         + (Loudness is LoudnessTarget n ? string.Format(CultureInfo.InvariantCulture,
             " Normalize the loudness to {0:0.#} LUFS integrated with the true peak at or below {1:0.#} dBTP, using a linear gain where possible.", n.Integrated, n.TruePeak) : "");
     public override string OutputFormat => "mp3";

@@ -53,6 +53,9 @@ public sealed class FfmpegTools
         throw LocalEngineException.Missing(tool, tool + " on PATH");
     }
 
+    /// <summary>What every ffmpeg run starts with: quiet, no questions, progress on standard output.</summary>
+    public static readonly IReadOnlyList<string> CommonArgs = new[] { "-hide_banner", "-nostdin", "-y", "-loglevel", "error", "-progress", "pipe:1", "-nostats" };
+
     /// <summary>Runs a program to the end; on cancel kills it (and its children) and throws.</summary>
     internal static async Task<ToolRun> RunAsync(string exe, IReadOnlyList<string> args, Action<string>? onStdoutLine, CancellationToken ct)
     {

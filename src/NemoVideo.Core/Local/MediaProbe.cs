@@ -23,6 +23,8 @@ public sealed class MediaStream
     public int? Height { get; init; }
     public int? Channels { get; init; }
     public int? SampleRate { get; init; }
+    /// <summary>ffmpeg's sample format of decoded audio (s16, s32, fltp…), when ffprobe said.</summary>
+    public string? SampleFormat { get; init; }
     /// <summary>An attached picture (cover art) rather than real video.</summary>
     public bool IsAttachedPicture { get; init; }
 }
@@ -111,7 +113,7 @@ public static class MediaProbe
                     TypeIndex = n, Type = type, Codec = Str(s, "codec_name") ?? "",
                     Language = Tag(tags, "language"), Title = Tag(tags, "title"),
                     BitRate = Long(s, "bit_rate"), Width = Int(s, "width"), Height = Int(s, "height"), Channels = Int(s, "channels"),
-                    SampleRate = Long(s, "sample_rate") is long rate ? (int)rate : null,
+                    SampleRate = Long(s, "sample_rate") is long rate ? (int)rate : null, SampleFormat = Str(s, "sample_fmt"),
                     IsAttachedPicture = disposition.ValueKind == JsonValueKind.Object && disposition.TryGetProperty("attached_pic", out var ap) && ap.ValueKind == JsonValueKind.Number && ap.GetInt32() == 1,
                 });
             }

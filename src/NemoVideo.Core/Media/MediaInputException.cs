@@ -39,6 +39,8 @@ public sealed class MediaInputException : Exception
     public string FilePath { get; }
     /// <summary>Facts for the remedy: "mp4 mov avi webm mkv", "1 (eng), 2 (ger)", "2" (tracks there are).</summary>
     public string? Detail { get; }
+    /// <summary>What would make it work, when the one who found the problem knows better than the problem's usual remedy.</summary>
+    public string? Advice { get; init; }
     /// <summary>For <see cref="InputProblem.NoSuchTrack"/>: how many audio tracks the file has.</summary>
     public int? TrackCount { get; init; }
 }

@@ -57,6 +57,10 @@ public sealed class ConvertToNemoMp3Command : MediaJobCommand
     [ValidateNotNull]
     public System.Collections.Hashtable? Tag { get; set; }
 
+    /// <summary>The cloud: send the whole file, not only the audio track the MP3 is made from (for whoever wants the service to see the video).</summary>
+    [Parameter]
+    public SwitchParameter SendWholeFile { get; set; }
+
     private Media.CoverPicture? _cover;
     private IReadOnlyList<Media.MediaChapter>? _chapters;
     private Dictionary<string, string?> _tags = new(StringComparer.OrdinalIgnoreCase);
@@ -129,7 +133,7 @@ public sealed class ConvertToNemoMp3Command : MediaJobCommand
         new Mp3Request(source, output, Encoding, AudioTrack > 0 ? AudioTrack : null)
         {
             Overwrite = overwrite, RenderTimeout = timeout, AudioLanguage = AudioLanguage,
-            Loudness = Target, Tags = _tags, Chapters = _chapters, Cover = _cover,
+            Loudness = Target, Tags = _tags, Chapters = _chapters, Cover = _cover, SendWholeFile = SendWholeFile,
         };
 
     protected override void Describe(PSObject output, JobResult job)

@@ -63,6 +63,29 @@ public static class Media
             "-t", "15", "-c:v", "rawvideo", "-pix_fmt", "yuv420p", "-c:a", "pcm_s16le", path,
         });
 
+    /// <summary>
+    /// A recording over the service's 500 MB limit, as a phone or OBS makes them: about 570 MB, 32 s of 720p H.264 at
+    /// some 140 Mbit/s with a 128 kbps AAC tone at 48 kHz, made as users are told to make big test files: an 8 s clip
+    /// looped without re-encoding (<c>-stream_loop 3 -c copy</c>). <paramref name="extension"/>: .mkv or .mov.
+    /// </summary>
+    public static async Task<string> RecordingOverTheLimitAsync(string extension = ".mkv")
+    {
+        var clip = await MakeAsync("dense-8s.mkv", path => new List<string>
+        {
+            "-f", "lavfi", "-i", "testsrc2=s=1280x720:r=25,noise=alls=40:allf=t+u", "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000",
+            "-t", "8", "-c:v", "libx264", "-preset", "ultrafast", "-crf", "12", "-g", "50", "-c:a", "aac", "-b:a", "128k", path,
+        });
+        return await MakeAsync("over-the-limit" + extension, path => new List<string> { "-stream_loop", "3", "-i", clip, "-map", "0", "-c", "copy", path });
+    }
+
+    /// <summary>The bytes of a file's audio track <paramref name="index"/> (its packets' payload, as ffprobe counts them).</summary>
+    public static async Task<long> AudioTrackBytesAsync(string path, int index = 0)
+    {
+        var (code, stdout, err) = await RunAsync("ffprobe", new[] { "-v", "error", "-select_streams", $"a:{index}", "-show_entries", "packet=size", "-of", "csv=p=0", path });
+        if (code != 0) throw new InvalidOperationException("ffprobe failed: " + err);
+        return stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Sum(l => long.Parse(l.Trim().TrimEnd(','), CultureInfo.InvariantCulture));
+    }
+
     /// <summary>A 300x300 JPEG (or PNG) picture, for covers.</summary>
     public static Task<string> PictureAsync(string extension = ".jpg", int size = 300) =>
         MakeAsync($"picture-{size}{extension}", path => new List<string> { "-f", "lavfi", "-i", $"testsrc2=size={size}x{size}", "-frames:v", "1", path });

@@ -56,7 +56,7 @@ public class DocumentedServiceTests : IDisposable
         Assert.True(result.FinishedLocally);
         Assert.Equal(320, result.BitrateKbps);
         var warning = Assert.Single(result.Warnings);
-        Assert.Contains("MP4 video", warning);
+        Assert.Contains("an MP4 audio file", warning); // only the audio was sent: the service's MP4 holds that alone
         Assert.Contains(result.RenderId, warning);
         Assert.Equal(new[] { "talk.mkv", "talk.mp3" }, Directory.GetFiles(_env.WorkDirectory).Select(Path.GetFileName).Order());
     }
@@ -69,7 +69,7 @@ public class DocumentedServiceTests : IDisposable
         var source = await SourceAsync();
         var ex = await Assert.ThrowsAsync<NemoApiException>(() => FastJobs.Cloud(client, ffmpeg: false).RunAsync(new Mp3Request(source, _env.PathIn("talk.mp3"), 320)));
         Assert.Equal(NemoErrorKind.WrongOutput, ex.Kind);
-        Assert.Contains("MP4 video", ex.Message);
+        Assert.Contains("an MP4 audio file", ex.Message);
         Assert.Matches("render_[0-9]+_[0-9a-f]+", ex.Message);
         Assert.Contains("/cdn/renders/", ex.Message); // where what was paid for can still be fetched
         Assert.Contains("local engine", ex.Advice); // the PowerShell layer says -Engine Local

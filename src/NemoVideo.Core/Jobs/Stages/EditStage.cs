@@ -18,7 +18,7 @@ internal sealed class EditStage : CloudJob.SessionStage
     public override async Task RunAsync(JobContext job, CancellationToken ct)
     {
         if (job.Render != null) return; // picked up from an earlier run
-        var instruction = job.Request.Instruction;
+        var instruction = job.Request.InstructionFor(job);
         job.Report(JobStage.AgentWorking, null, "Asking the agent: " + instruction);
         var reply = await new AgentConversation(job.Api, _engine.Recovery).SendAsync(job.SessionId, instruction,
             job.Progress is null ? null : new RelayProgress<AgentActivity>(a => job.Report(JobStage.AgentWorking, null,
