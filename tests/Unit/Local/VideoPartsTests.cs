@@ -73,6 +73,40 @@ public class VideoPartsTests : IDisposable
     }
 
     [Fact]
+    public void Parts_begin_at_closed_GOP_keyframes_when_there_are_enough_of_them()
+    {
+        // Keyframes at 0, 2, 4, 6 s; the one at 2 s is open (the frame after it in the file is shown before it).
+        var lines = string.Join("\n", new[]
+        {
+            "packet|stream_index=0|pts_time=0.000000|dts_time=-0.080000|size=500000|flags=K__", "packet|stream_index=1|pts_time=0.000000|dts_time=0.000000|size=1000|flags=K__",
+            "packet|stream_index=0|pts_time=2.000000|dts_time=1.880000|size=500000|flags=K__", "packet|stream_index=0|pts_time=1.960000|dts_time=1.920000|size=1000|flags=___",
+            "side_data|side_data_type=whatever", "packet|stream_index=2|pts_time=3.000000|dts_time=3.000000|size=9999999|flags=K__",
+            "packet|stream_index=0|pts_time=4.000000|dts_time=3.880000|size=500000|flags=K__",
+            "packet|stream_index=0|pts_time=6.000000|dts_time=5.880000|size=500000|flags=K__",
+        });
+        var map = VideoParts.ReadPackets(lines, 0, new[] { 0, 1 });
+        Assert.Equal(new[] { 0.0, 2, 4, 6 }, map.Times);
+        Assert.Equal(new[] { false, true, false, false }, map.Open);
+        Assert.Equal(2_002_000, map.TotalBytes); // the stream not sent (index 2) counts for nothing
+
+        var (plan, cuts) = VideoParts.Plan(map, 1_200_000, 1_200_000, 1, "x.mp4");
+        Assert.Equal(new[] { 4.0 }, cuts.Select(k => plan.Times[k]));
+        Assert.Equal(2.0, plan.Previous[cuts[0]]); // the segment muxer is told a time after the open keyframe, so it cannot cut there
+    }
+
+    [Fact]
+    public void A_part_that_came_back_a_frame_short_holds_its_last_frame_instead_of_pulling_the_rest_ahead()
+    {
+        VideoParts.PartVideo Part(double seconds) => new("p.mp4", "h264", 640, 360, TimeSpan.Zero, TimeSpan.FromSeconds(seconds), TimeSpan.FromMilliseconds(40), true);
+        var placed = VideoParts.Place(new[] { Part(3.96), Part(4), Part(2) }, new[] { 0.0, 2, 4, 6, 8, 10 });
+        Assert.Equal(new[] { 0.0, 4, 8 }, placed.Select(p => p.Start.TotalSeconds));
+        Assert.Equal(new[] { 4.0, 4, 2 }, placed.Select(p => p.Duration.TotalSeconds));
+        // No keyframe within two and a half frames: the part goes where the one before ends.
+        var loose = VideoParts.Place(new[] { Part(3.5), Part(1) }, new[] { 0.0, 4 });
+        Assert.Equal(new[] { 0.0, 3.5 }, loose.Select(p => p.Start.TotalSeconds));
+    }
+
+    [Fact]
     public async Task A_source_is_cut_at_its_keyframes_into_parts_under_the_limit_that_add_up_to_it()
     {
         var source = await SourceAsync();
