@@ -89,8 +89,8 @@ public abstract class MediaJobCommand : NemoCmdlet
 
     protected override void EndProcessing()
     {
-        var requests = Plan();
         var engine = Engine ?? (Session ?? ModuleState.Current)?.DefaultEngine ?? NemoEngine.Cloud;
+        var requests = Plan(engine);
         if (WhatIf && _wouldRun > 0 && engine == NemoEngine.Cloud) SayCostUnderWhatIf();
         if (requests.Count == 0) return;
         Func<MediaJobRequest, IProgress<JobProgress>, CancellationToken, Task<JobResult>> run;
@@ -102,7 +102,7 @@ public abstract class MediaJobCommand : NemoCmdlet
         else
         {
             var connection = Session ?? GetConnection();
-            WarnWhenCreditsAreShort(connection, BatchPlan.FilesToSend(requests));
+            WarnWhenCreditsAreShort(connection, BatchPlan.FilesToSend(requests), BatchPlan.EditsToPay(requests));
             // What is paid for is written down, so a run that dies is picked up by the next without paying again.
             var cloud = new CloudJob(connection.Client) { Journal = new PaidWorkJournal(connection.Client.Environment.ConfigDirectory) };
             run = cloud.RunAsync;
@@ -113,19 +113,23 @@ public abstract class MediaJobCommand : NemoCmdlet
         WriteProgress(observer.Bars.Complete());
     }
 
-    /// <summary>Files -WhatIf said would be converted.</summary>
-    private int _wouldRun;
+    /// <summary>Files -WhatIf said would be converted, and the edits they need.</summary>
+    private int _wouldRun, _wouldEdit;
 
-    /// <summary>Reads the balance (free) and warns once when it cannot pay one edit per file; a failed read only says so.</summary>
-    private void WarnWhenCreditsAreShort(NemoConnection connection, int files)
+    /// <summary>Reads the balance (free) and warns once when it cannot pay the edits; a failed read only says so.</summary>
+    private void WarnWhenCreditsAreShort(NemoConnection connection, int files, int edits)
     {
         if (files == 0) return;
-        var estimate = ReadEstimate(connection, files);
+        var estimate = ReadEstimate(connection, files, edits);
         if (estimate is { Short: true })
             WriteWarning($"{estimate}: the rest will stop when the credits run out. Add credits at nemovideo.com, " +
                 "convert fewer files at a time, or use -Engine Local (no credits).");
+        else if (estimate != null && edits > files)
+            WriteWarning($"Credits: {estimate}."); // more than one edit a file: said before the first is paid
         else if (estimate != null)
             WriteVerbose($"Credits: {estimate}.");
+        else if (edits > files)
+            WriteWarning($"{edits} edits for {files} {(files == 1 ? "file" : "files")}: a video over the service's limit goes in parts, an edit each.");
     }
 
     /// <summary>-WhatIf says the estimate too, from a connection that already holds a token: it never fetches one.</summary>
@@ -137,11 +141,11 @@ public abstract class MediaJobCommand : NemoCmdlet
             WriteVerbose("No token at hand (Connect-Nemo makes one): the credit estimate is left out under -WhatIf.");
             return;
         }
-        if (ReadEstimate(connection, _wouldRun) is CreditEstimate estimate)
+        if (ReadEstimate(connection, _wouldRun, _wouldEdit) is CreditEstimate estimate)
             ShouldProcess(connection.BaseUri.ToString(), $"Spend credits: {estimate}" + (estimate.Short ? " (short)" : ""));
     }
 
-    private CreditEstimate? ReadEstimate(NemoConnection connection, int files)
+    private CreditEstimate? ReadEstimate(NemoConnection connection, int files, int edits)
     {
         NemoVideo.Api.CreditBalance? balance = null;
         try { Run(async (_, ct) => balance = await connection.Client.GetCreditsAsync(ct).ConfigureAwait(false)); }
@@ -149,7 +153,7 @@ public abstract class MediaJobCommand : NemoCmdlet
         {
             WriteVerbose($"The credit balance could not be read ({ex.Message}); going on without an estimate.");
         }
-        return balance is null ? null : CreditEstimate.For(files, balance);
+        return balance is null ? null : CreditEstimate.For(files, balance, edits: edits);
     }
 
     private Local.FfmpegTools LocateFfmpeg()
@@ -166,7 +170,7 @@ public abstract class MediaJobCommand : NemoCmdlet
     }
 
     /// <summary>The core decides each output (<see cref="BatchPlan"/>); here each decision is said, and ShouldProcess asked, before any work.</summary>
-    private List<MediaJobRequest> Plan()
+    private List<MediaJobRequest> Plan(NemoEngine engine)
     {
         var destination = Destination is null ? null : ToFileSystemPath(Destination) + (Destination.EndsWith("/") || Destination.EndsWith("\\") ? System.IO.Path.DirectorySeparatorChar.ToString() : "");
         IReadOnlyList<PlannedFile> plan;
@@ -195,8 +199,16 @@ public abstract class MediaJobCommand : NemoCmdlet
                     else WriteError(ToErrorRecord(new NemoVideo.Transfers.OutputExistsException(output), new FileInfo(source)));
                     continue;
             }
-            if (!ShouldProcess(source, Describe(output) + (file.Exists ? " (overwriting the existing file)" : ""))) { if (WhatIf) _wouldRun++; continue; }
-            requests.Add(CreateRequest(source, output, Force, Timeout));
+            var request = CreateRequest(source, output, Force, Timeout);
+            // A video over the service's limit goes in parts, an edit each: said before the first is paid, -WhatIf or not.
+            var edits = engine == NemoEngine.Cloud ? request.EditsNeeded() : 1;
+            var parts = edits > 1 ? $" in {edits} parts ({edits} edits: the file is over the service's 500 MB limit)" : "";
+            if (!ShouldProcess(source, Describe(output) + parts + (file.Exists ? " (overwriting the existing file)" : "")))
+            {
+                if (WhatIf) { _wouldRun++; _wouldEdit += edits; }
+                continue;
+            }
+            requests.Add(request);
         }
         return requests;
     }

@@ -68,6 +68,9 @@ public static class BatchPlan
     /// </summary>
     public static int FilesToSend(IEnumerable<MediaJobRequest> requests) => requests.Count(WouldUpload);
 
+    /// <summary>The edits those files need: one each, one a part for a video sent in parts (<see cref="MediaJobRequest.EditsNeeded"/>).</summary>
+    public static int EditsToPay(IEnumerable<MediaJobRequest> requests) => requests.Where(WouldUpload).Sum(r => r.EditsNeeded());
+
     private static bool WouldUpload(MediaJobRequest request)
     {
         try { MediaRules.CheckSource(request.SourcePath, request.AcceptedExtensions); return true; }

@@ -6,7 +6,7 @@ namespace NemoVideo.Jobs;
 
 /// <summary>
 /// One file through the cloud, as a list of named stages (<see cref="Stages"/>, one file each under CloudStages/):
-/// check the source → reserve the output → prepare the source → pick up paid work → prepare the upload → send → edit → render → judge →
+/// check the source → reserve the output → prepare the source → pick up paid work → send in parts (a source over the limit) → prepare the upload → send → edit → render → judge →
 /// finish here → finish the file → deliver. Cancellable at every step: a running render is cancelled on the server and
 /// no partial output is left. A session that vanished (1002, or ADK's 404) is replaced once. What the service returns
 /// is judged from its bytes before it takes its name: a file that is not what was asked is finished on this machine
@@ -25,6 +25,7 @@ public sealed class CloudJob
             new ReserveOutputStage(claim: true),
             new PrepareSourceStage(),
             new ResumeStage(this),
+            new InPartsStage(this),
             new PrepareUploadStage(),
             new SendStage(),
             new EditStage(this),
@@ -49,6 +50,9 @@ public sealed class CloudJob
 
     /// <summary>ffmpeg for finishing a result that is not what was asked; null when it is not installed (then that is an error).</summary>
     public Func<FfmpegTools?> LocateFfmpeg { get; init; } = () => FfmpegTools.TryLocate();
+
+    /// <summary>How many parts of a source sent in parts are at the service at once (uploading, edited, rendering).</summary>
+    public int PartsAtOnce { get; init; } = 2;
 
     /// <summary>Where each job's temporary folder is made (<see cref="Transfers.ScratchFolder"/>); the user's temp folder when null.</summary>
     public string? ScratchRoot { get; init; }
@@ -84,6 +88,7 @@ public sealed class CloudJob
             }
         }
         if (job.Entry != null) Journal!.Remove(job.Entry); // delivered: nothing is left to pick up
+        job.RunDelivered();
         return job.Result!;
     }
 

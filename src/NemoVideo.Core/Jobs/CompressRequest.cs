@@ -126,6 +126,24 @@ public sealed partial class CompressRequest : MediaJobRequest<CompressResult>
         return SizeTarget.Plan(this, upload?.Duration ?? TimeSpan.Zero, upload?.Height ?? facts.Height, SizeTarget.CloudAudio(audio));
     }
 
+    /// <summary>A video over the service's limit goes in parts split at keyframes, each compressed by the service, joined here.</summary>
+    internal override bool SendsInParts(FileInfo source) => source.Length > MediaRules.MaxUploadBytes;
+
+    /// <summary>A part at the bitrate worked out for the whole (a target size is shared out by duration, so every part has the same rate).</summary>
+    internal override MediaJobRequest PartRequest(string partPath, string partOutput) =>
+        new CompressRequest(partPath, partOutput, Math.Max(MinBitrate, VideoBitrateKbps), Height)
+        {
+            Codec = Codec, TwoPass = TwoPass, Overwrite = true, RenderTimeout = RenderTimeout, Language = Language,
+        };
+
+    /// <summary>
+    /// The parts' video joined without re-encoding under the source's audio made once for the whole (copied when it is
+    /// AAC and no bitrate is counted on; else encoded once), so nothing is heard at the joins.
+    /// </summary>
+    internal override Task JoinPartsAsync(JobContext job, FfmpegTools tools, IReadOnlyList<string> partOutputs, CancellationToken ct) =>
+        VideoParts.JoinAsync(tools, partOutputs, job.Source.FullName, TargetSize is null ? AudioBitrateKbps : AudioBitrateKbps ?? SizeTarget.AudioKbps,
+            job.Output.TempPath, new RelayProgress<double>(share => job.Report(JobStage.Encoding, (int)(share * 100), $"Joining the parts of {job.Source.Name}")), ct);
+
     protected override string? JudgeKind(MediaFacts facts, string name, List<string> warnings)
     {
         string? problem = null;

@@ -46,6 +46,12 @@ internal sealed class JobContext : IDisposable
     public SessionState? State { get; set; }
     /// <summary>The render downloaded into the output's temporary file (or resumed from an earlier run).</summary>
     public RenderJob? Render { get; set; }
+    /// <summary>The source went in parts (<see cref="InPartsStage"/>) and their results are joined in the output's temporary file.</summary>
+    public bool MadeInParts { get; set; }
+    /// <summary>The renders of the parts made in this run.</summary>
+    public IReadOnlyList<string> PartRenderIds { get; set; } = Array.Empty<string>();
+    /// <summary>The output's bytes are in hand (a render picked up from an earlier run, or parts joined): nothing more is sent.</summary>
+    public bool OutputInHand => Render != null || MadeInParts;
     /// <summary>Where paid work is written down; null when nothing is kept.</summary>
     public JournalEntry? Entry { get; set; }
     /// <summary>Why the render is not what was asked: the job is then finished on this machine.</summary>
@@ -104,6 +110,18 @@ internal sealed class JobContext : IDisposable
     {
         if (!_kindState.TryGetValue(typeof(T), out var state)) _kindState[typeof(T)] = state = new T();
         return (T)state;
+    }
+
+    private readonly List<Action> _delivered = new();
+
+    /// <summary>Work for when the output has been delivered, and only then (what a rerun would need is kept otherwise).</summary>
+    public void OnDelivered(Action action) => _delivered.Add(action);
+
+    /// <summary>Runs what waited for the delivery.</summary>
+    public void RunDelivered()
+    {
+        foreach (var action in _delivered) action();
+        _delivered.Clear();
     }
 
     private readonly List<Func<Task>> _deferred = new();

@@ -65,6 +65,25 @@ public abstract class MediaJobRequest
     internal virtual string TooLargeAdvice(JobContext job) =>
         $"The service takes at most {MediaRules.MaxUploadBytes / 1048576} MB a file: convert it on this machine with -Engine Local, or split it first.";
 
+    // ---- a source over the service's limit, sent in parts (each its own cloud job, joined here) ----
+
+    /// <summary>This job sends its source in parts (<see cref="InPartsStage"/>); false by default: a kind opts in.</summary>
+    internal virtual bool SendsInParts(FileInfo source) => false;
+
+    /// <summary>The agent edits this job pays for: one, or one a part for a source sent in parts.</summary>
+    public int EditsNeeded() => File.Exists(SourcePath) && SendsInParts(new FileInfo(SourcePath)) ? PartsOf(new FileInfo(SourcePath).Length) : 1;
+
+    /// <summary>How many parts a source of <paramref name="bytes"/> goes in, as planned before it is split (each under the service's limit).</summary>
+    internal static int PartsOf(long bytes) => Local.VideoParts.PartsFor(bytes, MediaRules.MaxUploadBytes);
+
+    /// <summary>The request for one part, written to <paramref name="partOutput"/>: what the whole asks, of that part alone.</summary>
+    internal virtual MediaJobRequest PartRequest(string partPath, string partOutput) =>
+        throw new NotSupportedException($"{GetType().Name} does not send its source in parts.");
+
+    /// <summary>The parts' results joined into the output's temporary file.</summary>
+    internal virtual Task JoinPartsAsync(JobContext job, FfmpegTools tools, IReadOnlyList<string> partOutputs, CancellationToken ct) =>
+        throw new NotSupportedException($"{GetType().Name} does not send its source in parts.");
+
     /// <summary>What the agent is asked, once the upload is known (<see cref="Instruction"/> unless the kind says it differently for what was sent).</summary>
     internal virtual string InstructionFor(JobContext job) => Instruction;
 
@@ -129,7 +148,7 @@ public abstract class MediaJobRequest
     /// <summary>The result of <paramref name="job"/>: its kind's shape, with what every result carries.</summary>
     internal JobResult Deliver(JobContext job, FileInfo output) => NewResult(job) with
     {
-        Output = output, Source = job.Source.FullName, Engine = job.Engine, SessionId = job.SessionId, RenderId = job.Render?.Id ?? "",
+        Output = output, Source = job.Source.FullName, Engine = job.Engine, SessionId = job.SessionId, RenderId = job.Render?.Id ?? string.Join(", ", job.PartRenderIds),
         BitrateKbps = MeasuredKbps(job.Facts!), RequestedBitrateKbps = job.StreamCopied ? null : RequestedKbps,
         Duration = job.Facts!.Duration, SourceDuration = job.SourceDuration, AgentSummary = job.AgentSummary,
         Warnings = job.Warnings, Facts = job.Facts, Notes = job.Note is null ? Array.Empty<string>() : new[] { job.Note },

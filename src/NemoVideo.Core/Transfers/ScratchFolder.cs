@@ -9,6 +9,9 @@ namespace NemoVideo.Transfers;
 public sealed class ScratchFolder : IDisposable
 {
     private const string Prefix = "work-";
+    /// <summary>The folders of sources sent in parts: kept while a rerun may need them, removed when untouched for <see cref="PartsKeptFor"/>.</summary>
+    public const string PartsPrefix = "parts-";
+    public static readonly TimeSpan PartsKeptFor = TimeSpan.FromDays(7);
     private const string LockName = ".nemo-lock";
     private readonly FileStream _lock;
 
@@ -49,6 +52,17 @@ public sealed class ScratchFolder : IDisposable
                     using (new FileStream(lockPath, FileMode.Open, FileAccess.ReadWrite, FileShare.None, 1, FileOptions.None)) { } // held: a live run's
                 else if (DateTime.UtcNow - Directory.GetCreationTimeUtc(dir) < TimeSpan.FromMinutes(1))
                     continue; // being made this moment, its lock not taken yet
+                Directory.Delete(dir, recursive: true);
+                removed++;
+            }
+            catch (IOException) { }
+            catch (UnauthorizedAccessException) { }
+        }
+        foreach (var dir in Directory.GetDirectories(root, PartsPrefix + "*"))
+        {
+            try
+            {
+                if (DateTime.UtcNow - Directory.GetLastWriteTimeUtc(dir) < PartsKeptFor) continue;
                 Directory.Delete(dir, recursive: true);
                 removed++;
             }

@@ -66,7 +66,7 @@ public static class Media
     /// <summary>
     /// A recording over the service's 500 MB limit, as a phone or OBS makes them: about 570 MB, 32 s of 720p H.264 at
     /// some 140 Mbit/s with a 128 kbps AAC tone at 48 kHz, made as users are told to make big test files: an 8 s clip
-    /// looped without re-encoding (<c>-stream_loop 3 -c copy</c>). <paramref name="extension"/>: .mkv or .mov.
+    /// looped without re-encoding (<c>-stream_loop 3 -c:v copy</c>), its tone continuous. <paramref name="extension"/>: .mkv or .mov.
     /// </summary>
     public static async Task<string> RecordingOverTheLimitAsync(string extension = ".mkv")
     {
@@ -75,7 +75,13 @@ public static class Media
             "-f", "lavfi", "-i", "testsrc2=s=1280x720:r=25,noise=alls=40:allf=t+u", "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000",
             "-t", "8", "-c:v", "libx264", "-preset", "ultrafast", "-crf", "12", "-g", "50", "-c:a", "aac", "-b:a", "128k", path,
         });
-        return await MakeAsync("over-the-limit" + extension, path => new List<string> { "-stream_loop", "3", "-i", clip, "-map", "0", "-c", "copy", path });
+        // The tone is made once for the whole length, as a recording's sound is continuous: looped, the clip's own AAC
+        // would carry its priming silence into every loop point.
+        return await MakeAsync("over-the-limit" + extension, path => new List<string>
+        {
+            "-stream_loop", "3", "-i", clip, "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000",
+            "-map", "0:v", "-map", "1:a", "-c:v", "copy", "-c:a", "aac", "-b:a", "128k", "-shortest", path,
+        });
     }
 
     /// <summary>The bytes of a file's audio track <paramref name="index"/> (its packets' payload, as ffprobe counts them).</summary>

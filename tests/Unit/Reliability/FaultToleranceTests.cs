@@ -251,7 +251,8 @@ public class StallTests : IDisposable
         var clock = System.Diagnostics.Stopwatch.StartNew();
         using var client = _env.Client(emu, configure: o => { o.TransferIdleTimeout = TimeSpan.FromSeconds(1); o.Trace = r => { lock (trace) trace.Add((clock.Elapsed.TotalSeconds, r)); }; });
         var clip = request ? await Media.LargeClipAsync() : await Media.ClipAsync(".mp4", seconds: 10); // larger than the socket buffers can swallow
-        var result = await FaultToleranceTests.Job(client).RunAsync(new Mp3Request(clip, _env.PathIn("s.mp3"), 128));
+        // The whole file for the upload's stall: its audio alone is too small to stall.
+        var result = await FaultToleranceTests.Job(client).RunAsync(new Mp3Request(clip, _env.PathIn("s.mp3"), 128) { SendWholeFile = request });
         // Timed from the last call before the transfer to the retry, not over the whole job: the upload, the agent and
         // the emulator's ffmpeg render take their own time, which a loaded machine stretches past any fixed budget.
         var log = string.Join("\n", trace.Select(t => $"{t.At:0.0} {t.Record}"));

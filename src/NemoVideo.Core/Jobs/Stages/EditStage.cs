@@ -17,7 +17,7 @@ internal sealed class EditStage : CloudJob.SessionStage
 
     public override async Task RunAsync(JobContext job, CancellationToken ct)
     {
-        if (job.Render != null) return; // picked up from an earlier run
+        if (job.OutputInHand) return; // picked up from an earlier run, or made in parts
         var instruction = job.Request.InstructionFor(job);
         job.Report(JobStage.AgentWorking, null, "Asking the agent: " + instruction);
         var reply = await new AgentConversation(job.Api, _engine.Recovery).SendAsync(job.SessionId, instruction,

@@ -15,16 +15,16 @@ internal sealed class FinishHereStage : IJobStage
     public async Task RunAsync(JobContext job, CancellationToken ct)
     {
         if (job.Problem is not string problem) return;
-        var render = job.Render!;
-        var tools = job.LocateFfmpeg() ?? throw OutputCheck.WrongOutput(problem, render, job.Output.Target);
+        var renders = job.Render?.Id ?? string.Join(", ", job.PartRenderIds);
+        var tools = job.LocateFfmpeg() ?? throw OutputCheck.WrongOutput(problem, job.Render!, job.Output.Target); // parts need ffmpeg: never null then
         job.Output.Dispose(); // the render's bytes go; the local job writes the target through its own output file
         job.Report(JobStage.Encoding, 0, "Finishing on this machine with ffmpeg");
         var local = await new LocalJob(tools).ConvertAsync(job.Source, job.Request, job.Progress, ct).ConfigureAwait(false);
-        var warnings = new List<string> { $"{problem.TrimEnd('.')}; '{local.Output.Name}' was made from '{job.Source.Name}' on this machine with ffmpeg instead (render {render.Id})." };
+        var warnings = new List<string> { $"{problem.TrimEnd('.')}; '{local.Output.Name}' was made from '{job.Source.Name}' on this machine with ffmpeg instead (render {renders})." };
         warnings.AddRange(local.Warnings);
         job.Result = local with
         {
-            SessionId = job.SessionId, RenderId = render.Id, Engine = NemoEngine.Cloud, FinishedLocally = true,
+            SessionId = job.SessionId, RenderId = renders, Engine = NemoEngine.Cloud, FinishedLocally = true,
             RequestedBitrateKbps = job.Request.RequestedKbps, Warnings = warnings,
         };
     }

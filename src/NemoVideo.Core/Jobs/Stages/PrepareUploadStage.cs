@@ -13,7 +13,7 @@ internal sealed class PrepareUploadStage : IJobStage
 
     public async Task RunAsync(JobContext job, CancellationToken ct)
     {
-        if (job.Render != null) return; // picked up from an earlier run: nothing is sent
+        if (job.OutputInHand) return; // picked up from an earlier run, or made in parts: nothing more is sent
         var upload = await job.Request.PrepareUploadAsync(job, ct).ConfigureAwait(false);
         upload.Refresh();
         if (upload.Length > MediaRules.MaxUploadBytes)

@@ -13,7 +13,7 @@ internal sealed class RenderStage : CloudJob.SessionStage
 
     public override async Task RunAsync(JobContext job, CancellationToken ct)
     {
-        if (job.Render != null) return; // picked up from an earlier run
+        if (job.OutputInHand) return; // picked up from an earlier run, or made in parts
         var request = job.Request;
         var export = new ExportRequest(job.SessionId, job.State!.Draft, job.Output.Target)
         {

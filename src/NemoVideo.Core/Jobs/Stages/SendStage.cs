@@ -7,7 +7,7 @@ internal sealed class SendStage : CloudJob.SessionStage
 
     public override async Task RunAsync(JobContext job, CancellationToken ct)
     {
-        if (job.Render != null) return; // picked up from an earlier run
+        if (job.OutputInHand) return; // picked up from an earlier run, or made in parts
         job.Report(JobStage.Starting, null, "Creating a session");
         var session = await job.Api.CreateSessionAsync("project", job.Request.Language, ct).ConfigureAwait(false);
         job.SessionId = session.SessionId;
