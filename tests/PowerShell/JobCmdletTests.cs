@@ -175,6 +175,23 @@ public class JobCmdletTests
     }
 
     [Fact]
+    public async Task WhatIf_says_a_video_over_the_limit_goes_in_parts_and_counts_an_edit_a_part_in_the_estimate()
+    {
+        await using var stage = await Stage.StartAsync(o => o.AnonymousCredits = 1000);
+        await stage.ClipsAsync(1, ".mp4");
+        using (var big = File.Create(Path.Combine(stage.Folder, "webinar.mp4"))) big.SetLength(1400L * 1024 * 1024); // sparse: no disk used
+        var host = new AnsweringHost();
+        using var shell = new Shell(host: host);
+        shell.Run("Set-Location -LiteralPath $dir; Connect-Nemo -BaseUri $uri | Out-Null; Get-ChildItem *.mp4 | Compress-NemoVideo -TargetSize 80MB -WhatIf", Vars(stage));
+        var parts = Assert.Single(host.Lines, l => l.Contains("webinar.mp4") && l.Contains("What if"));
+        Assert.Contains("in 4 parts (4 edits", parts);
+        var cost = Assert.Single(host.Lines, l => l.Contains("Spend credits"));
+        Assert.Contains("2 files need about 250 credits (5 edits", cost);
+        Assert.Equal(0, stage.Requests("/api/upload-video/"));
+        Assert.Equal(0, stage.Emulator.Store.AgentMessages);
+    }
+
+    [Fact]
     public async Task Confirm_asks_for_each_file_and_converts_only_those_answered_yes()
     {
         await using var stage = await Stage.StartAsync();
@@ -217,7 +234,7 @@ public class JobCmdletTests
         Assert.All(output, o => Assert.Equal(true, o.Properties["FinishedLocally"].Value));
         Assert.All(output, o => Assert.Equal(128, o.Properties["Bitrate"].Value));
         Assert.Equal(2, shell.Warnings.Count);
-        Assert.All(shell.Warnings, w => Assert.Contains("MP4 video", w.Message));
+        Assert.All(shell.Warnings, w => Assert.Contains("an MP4 audio file", w.Message)); // only the audio was sent
     }
 
     [Fact]

@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
-using NemoVideo.Jobs;
 
 namespace NemoVideo.Local;
 
@@ -129,7 +128,7 @@ public static class VideoParts
         try
         {
             File.WriteAllText(list, ConcatList(parts), new UTF8Encoding(false));
-            var args = new List<string>(LocalEncoder.CommonArgs)
+            var args = new List<string>(FfmpegTools.CommonArgs)
             {
                 // copyts: the parts' timestamps are placed by the list alone, and the source's audio keeps its own (shifted by
                 // where its video starts, so the audio stays where it was against the picture); without it ffmpeg would move
@@ -355,7 +354,7 @@ public static class VideoParts
     {
         // The muxer cuts at the first keyframe at or after each time: halfway from the keyframe before, a time no rounding can move past either.
         var times = string.Join(",", cuts.Select(k => (map.Previous[k] + map.Times[k]) / 2).Select(t => t.ToString("0.000000", CultureInfo.InvariantCulture)));
-        var args = new List<string>(LocalEncoder.CommonArgs) { "-copyts", "-i", info.Path };
+        var args = new List<string>(FfmpegTools.CommonArgs) { "-copyts", "-i", info.Path };
         foreach (var s in streams) args.AddRange(new[] { "-map", "0:" + s.ToString(CultureInfo.InvariantCulture) });
         args.AddRange(new[] { "-c", "copy", "-map_chapters", "-1", "-avoid_negative_ts", "disabled", "-f", "segment" });
         if (cuts.Count > 0) args.AddRange(new[] { "-segment_times", times });

@@ -37,23 +37,31 @@ internal sealed class InPartsStage : IJobStage
         var outputs = parts.Select(p => Path.Combine(folder, Path.GetFileNameWithoutExtension(p) + ".made.mp4")).ToList();
         var results = new JobResult?[parts.Count];
         var gate = new SemaphoreSlim(Math.Max(1, _engine.PartsAtOnce));
-        var done = 0;
         job.Report(JobStage.Uploading, 0, $"Sending {name} in {parts.Count} parts ({parts.Count} edits)");
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct); // a part that fails stops the others: nothing more is paid
         async Task SendAsync(int i)
         {
-            if (File.Exists(outputs[i])) { Interlocked.Increment(ref done); return; } // made by an earlier run, judged then
-            await gate.WaitAsync(ct).ConfigureAwait(false);
+            if (File.Exists(outputs[i])) return; // made by an earlier run, judged then
+            await gate.WaitAsync(stop.Token).ConfigureAwait(false);
             try
             {
                 var label = $"{name}, part {i + 1} of {parts.Count}";
-                var progress = job.Progress is null ? null : new RelayProgress<JobProgress>(p =>
-                    job.Report(p.Stage, (int?)((Volatile.Read(ref done) * 100 + (p.Percent ?? 0)) / parts.Count), $"{label}: {p.Status}"));
-                results[i] = await _engine.RunAsync(job.Request.PartRequest(parts[i], outputs[i]), progress, ct).ConfigureAwait(false);
-                Interlocked.Increment(ref done);
+                var progress = job.Progress is null ? null : new RelayProgress<JobProgress>(p => job.Report(p.Stage, p.Percent, $"{label}: {p.Status}"));
+                results[i] = await _engine.RunAsync(job.Request.PartRequest(parts[i], outputs[i]), progress, stop.Token).ConfigureAwait(false);
+            }
+            catch
+            {
+                stop.Cancel();
+                throw;
             }
             finally { gate.Release(); }
         }
-        await Task.WhenAll(Enumerable.Range(0, parts.Count).Select(SendAsync)).ConfigureAwait(false);
+        var all = Task.WhenAll(Enumerable.Range(0, parts.Count).Select(SendAsync));
+        try { await all.ConfigureAwait(false); }
+        catch (OperationCanceledException) when (!ct.IsCancellationRequested && all.Exception?.InnerExceptions.FirstOrDefault(e => e is not OperationCanceledException) is Exception cause)
+        {
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(cause).Throw(); // the part that failed, not the ones it stopped
+        }
 
         job.Report(JobStage.Encoding, 0, $"Joining the {parts.Count} parts of {name}");
         await job.Request.JoinPartsAsync(job, tools, outputs, ct).ConfigureAwait(false);
