@@ -56,14 +56,21 @@ internal static class ErrorMapping
 
     private const string NotMediaAdvice = "Check that the file plays; it may be damaged, cut short or not media at all.";
 
-    private static (string, ErrorCategory, string?) Input(MediaInputException m) => m.Problem switch
+    /// <summary>The problem's usual remedy, unless the one who found it said better (<see cref="MediaInputException.Advice"/>).</summary>
+    private static (string, ErrorCategory, string?) Input(MediaInputException m)
+    {
+        var (id, category, advice) = UsualRemedy(m);
+        return (id, category, m.Advice ?? advice);
+    }
+
+    private static (string, ErrorCategory, string?) UsualRemedy(MediaInputException m) => m.Problem switch
     {
         InputProblem.Missing => ("Nemo.PathNotFound", ErrorCategory.ObjectNotFound, "Check the path; use -LiteralPath for names with [ ] or other wildcard characters."),
         InputProblem.Folder => ("Nemo.NotAFile", ErrorCategory.InvalidArgument, "Give a file, or pipe the folder's files: Get-ChildItem <folder> -File | ..."),
         InputProblem.Empty => ("Nemo.EmptyFile", ErrorCategory.InvalidData, "Check that the recording finished writing."),
         InputProblem.UnsupportedType => ("Nemo.UnsupportedType", ErrorCategory.InvalidType, $"Accepted here: {m.Detail}."),
         InputProblem.NotMedia => ("Nemo.NotMedia", ErrorCategory.InvalidData, NotMediaAdvice),
-        InputProblem.TooLarge => ("Nemo.FileTooLarge", ErrorCategory.LimitsExceeded, m.Advice ?? "The service takes at most 500 MB: convert it on this machine with -Engine Local, or split it first."),
+        InputProblem.TooLarge => ("Nemo.FileTooLarge", ErrorCategory.LimitsExceeded, "The service takes at most 500 MB: convert it on this machine with -Engine Local, or split it first."),
         _ => ("Nemo.NoSuchTrack", ErrorCategory.ObjectNotFound, m.Detail == "video" ? "Use ConvertTo-NemoMp3 for audio-only files."
             : m.TrackCount is 0 ? "There is nothing to extract; check that the right file was given."
             : m.Detail != null ? $"Its tracks: {m.Detail}." : $"Use -AudioTrack 1 to {m.TrackCount}."),

@@ -22,6 +22,34 @@ public class PodcastCmdletTests
     private static IEnumerable<string?> Titles(object chapters) => ((System.Collections.IEnumerable)chapters).Cast<object>().Select(c => PSObject.AsPSObject(c).Properties["Title"].Value?.ToString()).ToList();
 
     [Fact]
+    public async Task The_helps_example_that_normalises_last_weeks_MP3_runs_as_printed_and_keeps_the_source()
+    {
+        var quiet = await TestMedia.PodcastSourceAsync(".mkv");
+        var mp3 = await TestMedia.MadeAsync("episode-41.mp3", path => new List<string> { "-i", quiet, "-map", "0:a", "-c:a", "libmp3lame", "-b:a", "128k", "-id3v2_version", "3", path });
+        var dir = Directory.CreateDirectory(Path.Combine(Path.GetTempPath(), "nemo-example-" + Guid.NewGuid().ToString("N")[..8])).FullName;
+        try
+        {
+            File.Copy(mp3, Path.Combine(dir, "episode-41.mp3"));
+            var before = File.ReadAllBytes(Path.Combine(dir, "episode-41.mp3"));
+            using var shell = new Shell();
+            var results = shell.Run("""
+                $example = @((Get-Help ConvertTo-NemoMp3 -Examples).examples.example) | Where-Object title -like '*too quiet*'
+                Set-Location -LiteralPath $dir
+                Invoke-Expression ($example.code -join "`n")
+                """, new Dictionary<string, object?> { ["dir"] = dir });
+            Assert.Empty(shell.Errors);
+            var made = (FileInfo)Assert.Single(results).BaseObject;
+            Assert.Equal("episode-41.audio.mp3", made.Name);
+            Assert.Equal(before, File.ReadAllBytes(Path.Combine(dir, "episode-41.mp3"))); // the source is not touched
+            var (lufs, peak) = await TestMedia.LoudnessAsync(made.FullName);
+            Assert.InRange(lufs, -16.5, -15.5);
+            Assert.True(peak <= -0.9, $"true peak {peak}");
+            Assert.Equal("Episode 42: Loudness", results[0].Properties["Title"].Value); // its tag carried over
+        }
+        finally { Directory.Delete(dir, recursive: true); }
+    }
+
+    [Fact]
     public async Task A_batch_of_episodes_comes_out_at_the_asked_loudness_with_chapters_cover_and_tags_and_MediaInfo_says_the_same()
     {
         var (dir, _) = await FolderAsync();

@@ -11,6 +11,11 @@ public static class MediaRules
     public static readonly IReadOnlyCollection<string> VideoExtensions = new[] { ".mp4", ".mov", ".avi", ".webm", ".mkv" };
     public static readonly IReadOnlyCollection<string> ImageExtensions = new[] { ".jpg", ".jpeg", ".png", ".gif", ".webp" };
     public static readonly IReadOnlyCollection<string> AudioExtensions = new[] { ".mp3", ".wav", ".m4a", ".aac" };
+    /// <summary>
+    /// The recordings an MP3 can be made from besides videos: what the service takes, and what field recorders, phones,
+    /// audiobooks and podcasts are (.m4b, .flac, .ogg, .opus), which the module turns into one of the service's types.
+    /// </summary>
+    public static readonly IReadOnlyCollection<string> AudioSourceExtensions = new[] { ".mp3", ".wav", ".m4a", ".m4b", ".aac", ".flac", ".ogg", ".oga", ".opus" };
 
     /// <summary>"video", "image", "audio", or null when the service would refuse the type.</summary>
     public static string? FileTypeOf(string path)

@@ -144,6 +144,8 @@ public sealed partial class CompressRequest : MediaJobRequest<CompressResult>
         VideoParts.JoinAsync(tools, partOutputs, job.Source.FullName, TargetSize is null ? AudioBitrateKbps : AudioBitrateKbps ?? SizeTarget.AudioKbps,
             job.Output.TempPath, new RelayProgress<double>(share => job.Report(JobStage.Encoding, (int)(share * 100), $"Joining the parts of {job.Source.Name}")), ct);
 
+    internal override string EncodeMissAdvice => base.EncodeMissAdvice + " Or try again in one pass, or at another height.";
+
     protected override string? JudgeKind(MediaFacts facts, string name, List<string> warnings)
     {
         string? problem = null;

@@ -130,6 +130,9 @@ public abstract class MediaJobRequest
     /// <summary>Why <paramref name="facts"/> are not what this kind asked (null when they are), adding what is only worth a warning.</summary>
     protected abstract string? JudgeKind(MediaFacts facts, string name, List<string> warnings);
 
+    /// <summary>What to try when this machine's encode is not what was asked (the local engine's error says it).</summary>
+    internal virtual string EncodeMissAdvice => "Check that the source plays to its end: it may be damaged or cut short.";
+
     /// <summary>A render that passed <see cref="Judge"/>, measured further where the kind asks more of it; a problem sends the job to be finished here.</summary>
     internal virtual Task<string?> JudgeRenderAsync(JobContext job, CancellationToken ct) => Task.FromResult<string?>(null);
 

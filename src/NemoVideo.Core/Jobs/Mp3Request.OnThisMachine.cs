@@ -101,6 +101,11 @@ public sealed partial class Mp3Request
         else if (Loudness is LoudnessTarget goal)
             state.Measured = await CorrectLoudnessAsync(job, goal, state, encoder, ct).ConfigureAwait(false);
         await base.MeasureMadeAsync(job, encoder, ct).ConfigureAwait(false);
+        // MP3 audio with nothing asked of it is copied, never re-encoded (that would only lose more); a copy below the
+        // default the cloud encodes at is said, with how to get that rate.
+        if (job.Plan?.StreamCopied == true && job.Facts?.AudioBitrateKbps is int kbps && kbps < Mp3Encoding.DefaultKbps)
+            job.Warnings.Add($"'{Path.GetFileName(OutputPath)}' keeps the {kbps} kbps MP3 audio of '{job.Source.Name}' as it is (copied, not re-encoded); "
+                + $"add -Bitrate {Mp3Encoding.DefaultKbps} to re-encode it at the default rate, which cannot add back what {kbps} kbps lost.");
     }
 
     private async Task<LoudnessReading> CorrectLoudnessAsync(JobContext job, LoudnessTarget target, Mp3State state, LocalEncoder encoder, CancellationToken ct)

@@ -15,7 +15,26 @@ public sealed partial class Mp3Request
 {
     internal override async Task<FileInfo> PrepareUploadAsync(JobContext job, CancellationToken ct)
     {
-        if (SendWholeFile) return job.Source;
+        if (SendWholeFile) return Sendable(job.Source);
+        var upload = await TakeOutAsync(job, ct).ConfigureAwait(false);
+        return upload.FullName == job.Source.FullName ? Sendable(upload) : upload;
+    }
+
+    /// <summary>A source that goes as it is must be of a type the service takes (.flac, .ogg, .m4b are not): else refused before anything is sent.</summary>
+    private FileInfo Sendable(FileInfo source)
+    {
+        if (MediaRules.FileTypeOf(source.FullName) != null) return source;
+        var types = string.Join(" ", MediaRules.VideoExtensions.Concat(MediaRules.AudioExtensions).Select(e => e.TrimStart('.')));
+        throw new MediaInputException(InputProblem.UnsupportedType, source.FullName,
+            $"'{source.Name}' cannot be sent as it is: the service takes {types}; nothing was sent", types)
+        {
+            Advice = SendWholeFile ? "Leave out -SendWholeFile: then its audio is sent in a type the service takes."
+                : "ffmpeg turns its audio into one of those for the upload. " + LocalEngineException.InstallAdvice,
+        };
+    }
+
+    private async Task<FileInfo> TakeOutAsync(JobContext job, CancellationToken ct)
+    {
         var state = job.KindState<Mp3State>();
         var source = job.Source;
         var tools = job.LocateFfmpeg();

@@ -58,6 +58,9 @@ public sealed partial class Mp3Request : MediaJobRequest<Mp3Result>
         + (Loudness is LoudnessTarget n ? string.Format(CultureInfo.InvariantCulture,
             " Normalize the loudness to {0:0.#} LUFS integrated with the true peak at or below {1:0.#} dBTP, using a linear gain where possible.", n.Integrated, n.TruePeak) : "");
     public override string OutputFormat => "mp3";
+    /// <summary>Videos, and audio recordings (WAV and RF64, M4A, M4B, AAC, MP3, FLAC, Ogg/Opus) on both engines.</summary>
+    public override IReadOnlyCollection<string> AcceptedExtensions => Sources;
+    private static readonly IReadOnlyCollection<string> Sources = MediaRules.VideoExtensions.Concat(MediaRules.AudioSourceExtensions).ToArray();
     public override string SkillName => NemoClientOptions.Mp3Skill;
 
     public override RenderOutput RenderOutput => new()

@@ -12,7 +12,7 @@ internal sealed class JudgeEncodeStage : IJobStage
         var judgement = job.Request.Judge(job.Facts!, job.SourceDuration);
         if (judgement.Problem is string problem)
             throw new LocalEngineException(LocalErrorKind.ConversionFailed, $"ffmpeg's output for '{job.Source.Name}' is not what was asked: {problem}",
-                "Check that the file plays; try again in one pass or at another height.");
+                job.Request.EncodeMissAdvice);
         job.Warnings.InsertRange(0, judgement.Warnings);
         return Task.CompletedTask;
     }
