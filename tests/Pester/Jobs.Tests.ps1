@@ -213,8 +213,8 @@ Describe 'Bad input' -Skip:$NoFfmpeg {
     It 'refuses <Case> with <Category> before anything is sent' -TestCases @(
         @{ Case = 'a folder instead of a file'; Make = { param($d) (New-Item -ItemType Directory -Path (Join-Path $d 'folder.mp4')).FullName }; Category = 'InvalidArgument' }
         @{ Case = 'a zero-byte file'; Make = { param($d) $p = Join-Path $d 'empty.mp4'; [IO.File]::WriteAllBytes($p, @()); $p }; Category = 'InvalidData' }
-        @{ Case = 'a file over 500 MB'; Make = { param($d) $p = Join-Path $d 'huge.mkv'; $f = [IO.File]::Create($p); $f.SetLength(501MB); $f.Dispose(); $p }; Category = 'LimitsExceeded' }
-        @{ Case = 'an unsupported extension'; Make = { param($d) $p = Join-Path $d 'song.flac'; Set-Content $p 'x'; $p }; Category = 'InvalidType' }
+        @{ Case = '501 MB of zeros named .mkv'; Make = { param($d) $p = Join-Path $d 'huge.mkv'; $f = [IO.File]::Create($p); $f.SetLength(501MB); $f.Dispose(); $p }; Category = 'InvalidData' } # not media, found by ffprobe: a real recording over the limit sends only its audio
+        @{ Case = 'an unsupported extension'; Make = { param($d) $p = Join-Path $d 'slides.pdf'; Set-Content $p 'x'; $p }; Category = 'InvalidType' }
     ) {
         param($Case, $Make, $Category)
         $path = & $Make $Bad
