@@ -83,6 +83,8 @@ public class InPartsTests : IDisposable
         await watch;
         Assert.Equal(1, emu.Store.AgentMessages);
         Assert.False(File.Exists(_env.PathIn("small.mp4")));
+        // The split parts (as big as the source) are not left in the temp folder; they are made again, the same, by the rerun.
+        Assert.DoesNotContain(Directory.GetFiles(_scratch, "part*.mp4", SearchOption.AllDirectories), f => !f.EndsWith(".made.mp4", StringComparison.Ordinal));
 
         var result = await Job(client, partsAtOnce: 1).RunAsync(Request(source));
 

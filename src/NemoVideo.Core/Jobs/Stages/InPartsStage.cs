@@ -58,9 +58,15 @@ internal sealed class InPartsStage : IJobStage
         }
         var all = Task.WhenAll(Enumerable.Range(0, parts.Count).Select(SendAsync));
         try { await all.ConfigureAwait(false); }
-        catch (OperationCanceledException) when (!ct.IsCancellationRequested && all.Exception?.InnerExceptions.FirstOrDefault(e => e is not OperationCanceledException) is Exception cause)
+        catch (Exception ex)
         {
-            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(cause).Throw(); // the part that failed, not the ones it stopped
+            // The split parts are as big as the source and cheap to make again (the same cuts, the same journal keys):
+            // they go; the parts made (small, paid for) stay for the rerun.
+            foreach (var part in parts) TryDeleteFile(part);
+            if (ex is OperationCanceledException && !ct.IsCancellationRequested
+                && all.Exception?.InnerExceptions.FirstOrDefault(e => e is not OperationCanceledException) is Exception cause)
+                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(cause).Throw(); // the part that failed, not the ones it stopped
+            throw;
         }
 
         job.Report(JobStage.Encoding, 0, $"Joining the {parts.Count} parts of {name}");
@@ -102,6 +108,13 @@ internal sealed class InPartsStage : IJobStage
         using var sha = SHA256.Create();
         var hash = BitConverter.ToString(sha.ComputeHash(Encoding.UTF8.GetBytes(identity))).Replace("-", "").Substring(0, 16).ToLowerInvariant();
         return Path.Combine(job.ScratchRoot ?? Transfers.ScratchFolder.DefaultRoot, Transfers.ScratchFolder.PartsPrefix + hash);
+    }
+
+    private static void TryDeleteFile(string path)
+    {
+        try { File.Delete(path); }
+        catch (IOException) { }
+        catch (UnauthorizedAccessException) { }
     }
 
     private static void TryDelete(string folder)
