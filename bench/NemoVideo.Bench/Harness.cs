@@ -74,6 +74,9 @@ internal sealed class EmulatorProcess : IAsyncDisposable
 
     public Uri BaseUri { get; }
 
+    /// <summary>Where the emulator keeps its uploads (uploads/) and renders.</summary>
+    public string DataDirectory => Path.Combine(Path.GetTempPath(), $"nemo-bench-{Environment.ProcessId}", "emulator-" + BaseUri.Port);
+
     public static async Task<EmulatorProcess> StartAsync(params string[] options)
     {
         var dll = Path.Combine(AppContext.BaseDirectory, "NemoVideo.Emulator.dll");
@@ -104,7 +107,6 @@ internal sealed class EmulatorProcess : IAsyncDisposable
     {
         if (!_process.HasExited) { _process.Kill(entireProcessTree: true); await _process.WaitForExitAsync(); }
         _process.Dispose();
-        var data = Path.Combine(Path.GetTempPath(), $"nemo-bench-{Environment.ProcessId}", "emulator-" + BaseUri.Port);
-        try { if (Directory.Exists(data)) Directory.Delete(data, recursive: true); } catch (IOException) { }
+        try { if (Directory.Exists(DataDirectory)) Directory.Delete(DataDirectory, recursive: true); } catch (IOException) { }
     }
 }
