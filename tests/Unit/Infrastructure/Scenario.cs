@@ -19,12 +19,17 @@ public static class FastJobs
         Recovery = Recovery,
     };
 
-    /// <summary>The same, on a machine where ffmpeg is (<paramref name="ffmpeg"/> true) or is not installed.</summary>
-    public static CloudJob Cloud(NemoApiClient client, bool ffmpeg) => new(client, Schedule)
+    /// <summary>
+    /// The same, on a machine where ffmpeg is (<paramref name="ffmpeg"/> true) or is not installed; with the jobs'
+    /// temp folders under <paramref name="scratch"/>, paid work written to <paramref name="journal"/>, and at most
+    /// <paramref name="partsAtOnce"/> parts of a source sent in parts at the service at once.
+    /// </summary>
+    public static CloudJob Cloud(NemoApiClient client, bool ffmpeg, string? scratch = null, PaidWorkJournal? journal = null, int partsAtOnce = 2) => new(client, Schedule)
     {
         StateRetryDelays = new[] { TimeSpan.FromMilliseconds(100), TimeSpan.FromMilliseconds(200) },
         Recovery = Recovery,
         LocateFfmpeg = ffmpeg ? () => NemoVideo.Local.FfmpegTools.Locate() : () => null,
+        ScratchRoot = scratch, Journal = journal, PartsAtOnce = partsAtOnce,
     };
 }
 

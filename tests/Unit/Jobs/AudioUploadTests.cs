@@ -21,13 +21,7 @@ public class AudioUploadTests : IDisposable
 
     public void Dispose() => _env.Dispose();
 
-    private CloudJob Job(NemoApiClient client, bool ffmpeg = true) => new(client, FastJobs.Schedule)
-    {
-        StateRetryDelays = new[] { TimeSpan.FromMilliseconds(100), TimeSpan.FromMilliseconds(200) },
-        Recovery = FastJobs.Recovery,
-        LocateFfmpeg = ffmpeg ? () => FfmpegTools.Locate() : () => null,
-        ScratchRoot = _scratch,
-    };
+    private CloudJob Job(NemoApiClient client, bool ffmpeg = true) => FastJobs.Cloud(client, ffmpeg, _scratch);
 
     private static Task<EmulatorServer> Emulator(bool documented) =>
         Emulators.StartAsync(o => { o.Documented = documented; o.AnonymousCredits = 10_000; });

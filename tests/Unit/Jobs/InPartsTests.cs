@@ -23,15 +23,8 @@ public class InPartsTests : IDisposable
 
     public void Dispose() => _env.Dispose();
 
-    private CloudJob Job(NemoApiClient client, bool ffmpeg = true, int partsAtOnce = 2) => new(client, FastJobs.Schedule)
-    {
-        StateRetryDelays = new[] { TimeSpan.FromMilliseconds(100), TimeSpan.FromMilliseconds(200) },
-        Recovery = FastJobs.Recovery,
-        LocateFfmpeg = ffmpeg ? () => FfmpegTools.Locate() : () => null,
-        ScratchRoot = _scratch,
-        Journal = new PaidWorkJournal(_env.ConfigDirectory),
-        PartsAtOnce = partsAtOnce,
-    };
+    private CloudJob Job(NemoApiClient client, bool ffmpeg = true, int partsAtOnce = 2) =>
+        FastJobs.Cloud(client, ffmpeg, _scratch, new PaidWorkJournal(_env.ConfigDirectory), partsAtOnce);
 
     private static readonly FileSize Target = FileSize.Parse("4MB");
 
