@@ -123,9 +123,12 @@ public class CloudJobTests : IDisposable
         File.WriteAllText(_env.PathIn("exists.mp3"), "keep me");
         await Assert.ThrowsAsync<OutputExistsException>(() => Job(client).RunAsync(new Mp3Request(source, _env.PathIn("exists.mp3"))));
         await Assert.ThrowsAsync<DirectoryNotFoundException>(() => Job(client).RunAsync(new Mp3Request(source, Path.Combine(_env.WorkDirectory, "nope", "a.mp3"))));
-        var notVideo = _env.PathIn("song.mp3");
-        File.WriteAllText(notVideo, "x");
-        Assert.Equal(InputProblem.UnsupportedType, (await Assert.ThrowsAsync<MediaInputException>(() => Job(client).RunAsync(new Mp3Request(notVideo, _env.PathIn("o.mp3"))))).Problem);
+        var notMedia = _env.PathIn("slides.pdf");
+        File.WriteAllText(notMedia, "x");
+        Assert.Equal(InputProblem.UnsupportedType, (await Assert.ThrowsAsync<MediaInputException>(() => Job(client).RunAsync(new Mp3Request(notMedia, _env.PathIn("o.mp3"))))).Problem);
+        var fakeSong = _env.PathIn("song.mp3"); // an MP3 source now: its bytes are what is wrong
+        File.WriteAllText(fakeSong, "x");
+        Assert.Equal(InputProblem.NotMedia, (await Assert.ThrowsAsync<MediaInputException>(() => Job(client).RunAsync(new Mp3Request(fakeSong, _env.PathIn("o.mp3"))))).Problem);
         Assert.Empty(emu.Store.RequestLog);
         Assert.Equal("keep me", File.ReadAllText(_env.PathIn("exists.mp3")));
     }
