@@ -62,7 +62,9 @@ public static class MediaProbe
         {
             throw new MediaInputException(InputProblem.NotMedia, file.FullName, $"ffprobe's description of '{file.Name}' could not be read (an old ffmpeg?)", inner: ex);
         }
-        if (info.Streams.Count == 0)
+        // ffprobe guesses a raw format from the name alone ("raw FLAC" of a text file named .flac): a stream with no
+        // channels or no picture is not one.
+        if (!info.Streams.Any(s => s.Type == "audio" ? s.Channels is > 0 : s.Type == "video" && s.Width is > 0))
             throw new MediaInputException(InputProblem.NotMedia, file.FullName, $"'{file.Name}' holds no audio or video");
         return info;
     }

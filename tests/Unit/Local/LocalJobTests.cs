@@ -110,9 +110,12 @@ public class LocalJobTests : IDisposable
         Assert.Equal(InputProblem.NotMedia, ex.Problem);
         Assert.Contains("ffprobe said:", ex.Message); // ffprobe's own words reach the user
 
+        File.WriteAllText(_env.PathIn("slides.pdf"), "x");
+        Assert.Equal(InputProblem.UnsupportedType, (await Assert.ThrowsAsync<MediaInputException>(() => _job.RunAsync(new Mp3Request(_env.PathIn("slides.pdf"), _env.PathIn("e.mp3"))))).Problem);
+        // An MP3 source type with text in it: ffprobe guesses "raw FLAC" from the name alone, with no channels; not media.
         File.WriteAllText(_env.PathIn("song.flac"), "x");
-        Assert.Equal(InputProblem.UnsupportedType, (await Assert.ThrowsAsync<MediaInputException>(() => _job.RunAsync(new Mp3Request(_env.PathIn("song.flac"), _env.PathIn("e.mp3"))))).Problem);
-        Assert.Equal(new[] { "empty.mp4", "notes.mp4", "song.flac", "truncated.mp4" }, Directory.GetFiles(_env.WorkDirectory).Select(Path.GetFileName).OrderBy(n => n));
+        Assert.Equal(InputProblem.NotMedia, (await Assert.ThrowsAsync<MediaInputException>(() => _job.RunAsync(new Mp3Request(_env.PathIn("song.flac"), _env.PathIn("f.mp3"))))).Problem);
+        Assert.Equal(new[] { "empty.mp4", "notes.mp4", "slides.pdf", "song.flac", "truncated.mp4" }, Directory.GetFiles(_env.WorkDirectory).Select(Path.GetFileName).OrderBy(n => n));
     }
 
     [LinuxFact("/proc, which refuses new files even to root, exists only on Linux")]
