@@ -25,6 +25,9 @@ public sealed partial class Mp3Request
         public LoudnessReading? SourceReading;
         public string? Filter;
         public int SampleRate;
+        /// <summary>The gain over the plain one (dB) the filter applies, and how many LU the result moves per dB there (1 for a plain gain; less through the limiter, as its probe measured).</summary>
+        public double ExtraGain;
+        public double Slope = 1;
         /// <summary>The MP3 as measured while it was written.</summary>
         public LoudnessReading? Made;
         /// <summary>The finished MP3's loudness, the one the result reports.</summary>
@@ -42,7 +45,7 @@ public sealed partial class Mp3Request
     /// </summary>
     internal override void StartOnThisMachine(JobContext job, CancellationToken ct)
     {
-        if (!Encoding.IsDefault || AudioLanguage is not null || Loudness is not null) return;
+        if (!Encoding.IsDefault || AudioLanguage is not null || Loudness is not null || Level) return;
         var state = job.KindState<Mp3State>();
         state.CopyArgs = CopyArgs(job.Source.FullName, (AudioTrack ?? 1) - 1, job.Output.TempPath);
         state.StopCopy = CancellationTokenSource.CreateLinkedTokenSource(ct);
@@ -66,13 +69,31 @@ public sealed partial class Mp3Request
             var label = $"Measuring the loudness of {Path.GetFileName(info.Path)}";
             job.Report(JobStage.Encoding, 0, label);
             // The sample peak is enough to choose between a plain gain and the limiter: the MP3's true peak is measured anyway.
+            // With -Level the leveler's output is what is measured, as it is what the gain is applied to.
+            var leveler = Level ? LoudnessMeter.LevelerFilter : null;
             state.SourceReading = await LoudnessMeter.MeasureAsync(job.Tools, info.Path, audio.TypeIndex, info.Duration,
-                share => job.Report(JobStage.Encoding, (int)(share * MeasureShare * 100), label), ct, truePeak: false).ConfigureAwait(false);
-            // MP3 takes 48 kHz at most; loudnorm works at 192 kHz and is resampled back to this.
+                share => job.Report(JobStage.Encoding, (int)(share * MeasureShare * 100), label), ct, truePeak: false, preFilter: leveler).ConfigureAwait(false);
+            // MP3 takes 48 kHz at most; the limiter works at 192 kHz and is resampled back to this.
             state.SampleRate = Math.Min(48000, audio.SampleRate ?? 44100);
-            state.Filter = state.SourceReading.IsSilent ? null : LoudnessMeter.FilterFor(target, state.SourceReading, state.SampleRate);
+            if (!state.SourceReading.IsSilent)
+            {
+                // What cannot be met is said now, before anything is encoded (the cloud asks the same before it uploads).
+                if (LoudnessMeter.CannotReach(target, state.SourceReading, job.Source.Name) is LocalEngineException refused) throw refused;
+                if (!LoudnessMeter.PlainGainFits(target, state.SourceReading))
+                {
+                    // The limiter takes some loudness with the peaks: how much is measured first, so the encode lands mid-window.
+                    job.Report(JobStage.Encoding, (int)(MeasureShare * 100), $"Measuring how {Path.GetFileName(info.Path)} limits");
+                    (state.ExtraGain, state.Slope) = await LoudnessMeter.ProbeLimiterAsync(job.Tools, info.Path, audio.TypeIndex, target, state.SourceReading, leveler, ct).ConfigureAwait(false);
+                }
+                state.Filter = LoudnessMeter.FilterFor(target, state.SourceReading, state.SampleRate, state.ExtraGain, leveler);
+            }
         }
-        return Plan(job.Info!, job.Output.TempPath, state.Filter, alsoToStdout: state.Filter != null);
+        else if (Level)
+        {
+            // The leveler alone: the encode applies it, and the loudness is left where it comes out.
+            state.Filter = LoudnessMeter.LevelerFilter;
+        }
+        return Plan(job.Info!, job.Output.TempPath, state.Filter, alsoToStdout: state.Filter != null && Loudness != null);
     }
 
     /// <summary>The copy already running when it is the plan; with a loudness target the MP3 is measured while it is made.</summary>
@@ -84,7 +105,7 @@ public sealed partial class Mp3Request
             if (job.Plan!.StreamCopied && job.Plan.Passes[0].SequenceEqual(state.CopyArgs!) && (await state.Copy.ConfigureAwait(false)).ExitCode == 0) return;
             await StopAsync(state).ConfigureAwait(false); // else: run the plan, which may do the same again
         }
-        if (state.Filter != null) state.Made = await encoder.RunMeasuredAsync(job.Plan!, MeasureShare, ct).ConfigureAwait(false);
+        if (state.Filter != null && Loudness != null) state.Made = await encoder.RunMeasuredAsync(job.Plan!, MeasureShare, ct).ConfigureAwait(false);
         else await encoder.RunAsync(job.Plan!, Loudness is null ? (0, 1) : (MeasureShare, 1 - MeasureShare), ct).ConfigureAwait(false);
     }
 
@@ -108,18 +129,37 @@ public sealed partial class Mp3Request
                 + $"add -Bitrate {Mp3Encoding.DefaultKbps} to re-encode it at the default rate, which cannot add back what {kbps} kbps lost.");
     }
 
+    /// <summary>How near the target a first encode must land to be kept: off by more, it is encoded once more, so results land mid-window rather than at its edge.</summary>
+    internal const double Aim = 0.2;
+
     private async Task<LoudnessReading> CorrectLoudnessAsync(JobContext job, LoudnessTarget target, Mp3State state, LocalEncoder encoder, CancellationToken ct)
     {
         var made = state.Made!;
-        if (LoudnessMeter.Miss(target, made) is null) return made;
-        var correction = target.Integrated - made.Integrated;
-        if (made.TruePeak > target.TruePeak) correction = Math.Min(correction, target.TruePeak - made.TruePeak - 0.2);
-        var plan = Plan(job.Info!, job.Output.TempPath, LoudnessMeter.FilterFor(target, state.SourceReading!, state.SampleRate, correction), alsoToStdout: true);
-        var measured = await encoder.RunMeasuredAsync(plan, MeasureShare, ct).ConfigureAwait(false);
+        var off = target.Integrated - made.Integrated;
+        var peakOver = made.TruePeak > target.TruePeak;
+        if (Math.Abs(off) <= Aim && !peakOver) return made;
+        // The encoder's low-pass and the limiter each take a little: the difference is added, divided by how much of a
+        // dB of gain reaches the result (the limiter's probe said). A true peak over the ceiling puts the limiter in.
+        var source = state.SourceReading!;
+        var extra = state.ExtraGain + (peakOver && Math.Abs(off) <= Aim ? 0 : off / state.Slope);
+        var leveler = Level ? LoudnessMeter.LevelerFilter : null;
+        // A true peak over the ceiling: the limiter, its ceiling lowered by twice the overshoot (a denser signal overshoots more in MP3) and 0.2 dB.
+        var filter = peakOver
+            ? (leveler is null ? "" : leveler + ",") + LoudnessMeter.LimitedGain(target.Integrated - source.Integrated + extra,
+                target.TruePeak - LoudnessMeter.LimiterHeadroom - 2 * (made.TruePeak - target.TruePeak) - 0.2, state.SampleRate)
+            : LoudnessMeter.FilterFor(target, source, state.SampleRate, extra, leveler);
+        var measured = await encoder.RunMeasuredAsync(Plan(job.Info!, job.Output.TempPath, filter, alsoToStdout: true), MeasureShare, ct).ConfigureAwait(false);
         if (LoudnessMeter.Miss(target, measured) is string miss)
+        {
+            // Too quiet under the ceiling: the peaks held it back, so a higher ceiling or a quieter target would be met.
+            var tooQuiet = measured.Integrated < target.Integrated;
+            var room = measured.TruePeak - measured.Integrated;
+            var advice = tooQuiet
+                ? LoudnessMeter.Advice(Math.Floor((target.TruePeak - room) * 2) / 2, Math.Ceiling((target.Integrated + room) * 2) / 2)
+                : "A quieter target (-Loudness) would be met.";
             throw new LocalEngineException(LocalErrorKind.ConversionFailed,
-                $"The MP3 made from '{job.Source.Name}' does not reach {target}: {miss} (the source measures {state.SourceReading})",
-                "Choose a target nearer the source's loudness, or a lower true peak limit; very quiet sources with loud peaks need limiting ffmpeg cannot do within the limit.");
+                $"The MP3 made from '{job.Source.Name}' does not reach {target}: {miss} (the source measures {source})", advice);
+        }
         return measured;
     }
 

@@ -37,6 +37,11 @@ public sealed partial class Mp3Request : MediaJobRequest<Mp3Result>
     public string? AudioLanguage { get; init; }
     /// <summary>Bring the audio to this loudness, measured on the finished MP3; null leaves the level as it is.</summary>
     public LoudnessTarget? Loudness { get; init; }
+    /// <summary>
+    /// Even out speakers recorded at different levels before the loudness is set (a leveler: ffmpeg's dynaudnorm over a
+    /// few seconds on this machine; asked of the agent in words on the cloud).
+    /// </summary>
+    public bool Level { get; init; }
     /// <summary>Tags to set (ffprobe's names: title, artist, album, date, genre, comment…) over the source's; a null or empty value removes one.</summary>
     public IReadOnlyDictionary<string, string?> Tags { get; init; } = new Dictionary<string, string?>();
     /// <summary>The chapters to write instead of the source's; null carries the source's over.</summary>
@@ -56,7 +61,8 @@ public sealed partial class Mp3Request : MediaJobRequest<Mp3Result>
         "Extract the audio as MP3 " + (Encoding.VbrQuality is int q ? $"at VBR quality V{q}" : $"at {Encoding.EncodeKbps} kbps")
         + (trackChosenHere ? "" : AudioTrack is int t ? $" (track {t})" : AudioLanguage is string l ? $" (the {l} audio track)" : "") + "."
         + (Loudness is LoudnessTarget n ? string.Format(CultureInfo.InvariantCulture,
-            " Normalize the loudness to {0:0.#} LUFS integrated with the true peak at or below {1:0.#} dBTP, using a linear gain where possible.", n.Integrated, n.TruePeak) : "");
+            " Normalize the loudness to {0:0.#} LUFS integrated with the true peak at or below {1:0.#} dBTP, using a linear gain where possible.", n.Integrated, n.TruePeak) : "")
+        + (Level ? " Level the speech first, so that quiet and loud speakers come out at the same loudness." : "");
     public override string OutputFormat => "mp3";
     /// <summary>Videos, and audio recordings (WAV and RF64, M4A, M4B, AAC, MP3, FLAC, Ogg/Opus) on both engines.</summary>
     public override IReadOnlyCollection<string> AcceptedExtensions => Sources;

@@ -42,6 +42,10 @@ public sealed class ConvertToNemoMp3Command : MediaJobCommand
     [ValidateRange(-9.0, 0.0)]
     public double TruePeak { get; set; } = -1;
 
+    /// <summary>Even out speakers recorded at different levels (a leveler) before the loudness is set.</summary>
+    [Parameter]
+    public SwitchParameter Level { get; set; }
+
     /// <summary>Chapters to write instead of the source's: objects or hashtables with Start and Title (and optionally End); times as 90, 1:30 or 01:02:03.5.</summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
@@ -134,6 +138,7 @@ public sealed class ConvertToNemoMp3Command : MediaJobCommand
         {
             Overwrite = overwrite, RenderTimeout = timeout, AudioLanguage = AudioLanguage,
             Loudness = Target, Tags = _tags, Chapters = _chapters, Cover = _cover, SendWholeFile = SendWholeFile,
+            Level = Level.IsPresent,
         };
 
     protected override void Describe(PSObject output, JobResult job)
