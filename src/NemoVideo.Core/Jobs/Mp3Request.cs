@@ -101,10 +101,25 @@ public sealed partial class Mp3Request : MediaJobRequest<Mp3Result>
             var facts = job.ReadSourceFacts();
             if (facts.HasVideo && !facts.HasAudio && facts.TracksKnown)
                 throw new MediaInputException(InputProblem.NoSuchTrack, source.FullName, $"'{source.Name}' has no audio track: there is nothing to extract") { TrackCount = 0 };
-            return this;
         }
-        if (await job.TryProbeSourceAsync(ct).ConfigureAwait(false) is MediaInfo info) PickAudio(info);
+        else if (await job.TryProbeSourceAsync(ct).ConfigureAwait(false) is MediaInfo info) PickAudio(info);
+        if (Loudness is LoudnessTarget target) await CheckReachableAsync(job, target, ct).ConfigureAwait(false);
         return this;
+    }
+
+    /// <summary>
+    /// A loudness target the source cannot be brought to is known from the source's measurement (decode only, here) and
+    /// refused before the upload and the paid edit, with the target and ceiling that would be met.
+    /// </summary>
+    private async Task CheckReachableAsync(JobContext job, LoudnessTarget target, CancellationToken ct)
+    {
+        if (await job.TryProbeSourceAsync(ct).ConfigureAwait(false) is not MediaInfo info) return; // the service has the last word on what it is
+        var audio = PickAudio(info);
+        var label = $"Measuring the loudness of {job.Source.Name}";
+        job.Report(JobStage.Starting, null, label);
+        var reading = await LoudnessMeter.MeasureAsync(job.LocateFfmpeg()!, job.Source.FullName, audio.TypeIndex, info.Duration,
+            share => job.Report(JobStage.Starting, null, $"{label} ({share:P0})"), ct, truePeak: false, preFilter: Level ? LoudnessMeter.LevelerFilter : null).ConfigureAwait(false);
+        if (LoudnessMeter.CannotReach(target, reading, job.Source.Name) is LocalEngineException refused) throw refused;
     }
 
     protected override string? JudgeKind(MediaFacts facts, string name, List<string> warnings)

@@ -136,6 +136,19 @@ public class AudioSourceTests : IDisposable
     }
 
     [Fact]
+    public async Task On_the_cloud_a_loudness_the_source_cannot_reach_is_refused_from_its_measurement_before_anything_is_sent()
+    {
+        var speech = await RawAudio.SpeechAsync(); // raw speech: −21 LUFS with peaks near −1.5 dBTP
+        await using var emu = await Emulators.StartAsync();
+        using var client = _env.Client(emu);
+        var request = new Mp3Request(speech, _env.PathIn("speech.mp3"), 128) { Loudness = new LoudnessTarget(-12, -6) };
+        var ex = await Assert.ThrowsAsync<LocalEngineException>(() => FastJobs.Cloud(client, ffmpeg: true).RunAsync(request));
+        Assert.Contains("cannot be brought to", ex.Message);
+        Assert.Contains("-Loudness", ex.Advice);
+        Assert.Equal((0, 0, 0), (emu.Store.SessionCount, emu.Store.Uploads.Count, emu.Store.AgentMessages));
+    }
+
+    [Fact]
     public void A_miss_on_this_machine_gives_advice_for_the_kind_of_file_in_front_of_it()
     {
         Assert.DoesNotContain("height", new Mp3Request(_env.PathIn("a.mp3"), _env.PathIn("b.mp3")).EncodeMissAdvice);
