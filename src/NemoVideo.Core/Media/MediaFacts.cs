@@ -13,7 +13,7 @@ public enum MediaContainer
     Mp4,
     /// <summary>Matroska or WebM.</summary>
     Matroska,
-    /// <summary>RIFF WAVE.</summary>
+    /// <summary>RIFF WAVE, or its 64-bit forms RF64 and BW64.</summary>
     Wave,
     /// <summary>Recognised as something that is not media: text, JSON, HTML.</summary>
     Other,
@@ -60,7 +60,7 @@ public sealed class MediaFacts
     public IReadOnlyList<MediaChapter> Chapters { get; init; } = Array.Empty<MediaChapter>();
     /// <summary>The front cover (or the only picture), when the file carries one.</summary>
     public CoverPicture? Cover { get; init; }
-    /// <summary>The tag format the metadata came from: "ID3v2.3", "ID3v2.4", "MP4", "Matroska"; null when there is none.</summary>
+    /// <summary>The tag format the metadata came from: "ID3v2.3", "ID3v2.4", "ID3v1", "MP4", "Matroska", "RIFF INFO"; null when there is none.</summary>
     public string? TagFormat { get; init; }
 
     /// <summary>One line for messages, such as "an MP3 (320 kbps CBR, 44.1 kHz stereo, 5.0 s)" or "an MP4 video (h264 1280x720, aac), 5.0 s".</summary>
