@@ -144,9 +144,10 @@ internal static class Mp4Reader
                                     track.SampleRate = (int)(U32(b, entry + 32) >> 16);
                                     // QuickTime sound entries of version 1 and 2 carry 16 and 36 more bytes before their children.
                                     var children = entry + 36 + ((b[entry + 16] << 8 | b[entry + 17]) switch { 1 => 16, 2 => 36, _ => 0 });
-                                    var (objectType, aacChannels) = Esds(b, children, Math.Min(be, entry + (int)U32(b, entry)));
+                                    var (objectType, aac) = Esds(b, children, Math.Min(be, entry + (int)U32(b, entry)));
                                     track.ObjectType = objectType;
-                                    if (aacChannels is int ac) track.Channels = ac;
+                                    if (aac?.Channels is int ac) track.Channels = ac;
+                                    if (aac?.SampleRate is int ar) track.SampleRate = ar;
                                 }
                             }
                             else if (bt == "stsz" && be - bs >= 12)
@@ -185,9 +186,10 @@ internal static class Mp4Reader
 
     /// <summary>
     /// The objectTypeIndication of an esds box among the sample entry's children (0x40 AAC, 0x69/0x6B MP3), and the
-    /// channels its AAC AudioSpecificConfig gives (ffmpeg's MP4 muxer writes 2 in every sample entry; ffprobe reports these).
+    /// channels and output rate its AAC AudioSpecificConfig gives (ffmpeg's MP4 muxer writes 2 channels in every sample
+    /// entry, and an HE-AAC entry carries the core rate; ffprobe reports the config's).
     /// </summary>
-    private static (int ObjectType, int? Channels) Esds(byte[] b, int start, int end)
+    private static (int ObjectType, AacOutput? Aac) Esds(byte[] b, int start, int end)
     {
         foreach (var (type, s, e) in Children(b, start, end))
         {
@@ -201,32 +203,12 @@ internal static class Mp4Reader
                 for (var k = 0; k < 4 && i < e; k++) { var c = b[i++]; len = (len << 7) | (c & 0x7F); if ((c & 0x80) == 0) break; }
                 if (tag == 0x03) { var flags = b[i + 2]; i += 3 + ((flags & 0x80) != 0 ? 2 : 0) + ((flags & 0x20) != 0 ? 2 : 0); if ((flags & 0x40) != 0 && i < e) i += 1 + b[i]; continue; }
                 if (tag == 0x04) { if (i >= e) break; objectType = b[i]; i += 13; continue; } // its children follow its 13 fixed bytes
-                if (tag == 0x05 && objectType == 0x40 && len >= 2 && i + 2 <= e) return (objectType, AacChannels(b, i, Math.Min(e, i + len)));
+                if (tag == 0x05 && objectType == 0x40 && len >= 2 && i + 2 <= e) return (objectType, AacOutput.Read(b, i, Math.Min(e, i + len)));
                 i += len;
             }
             return (objectType, null);
         }
         return (0, null);
-    }
-
-    /// <summary>The channel configuration of an AudioSpecificConfig: 5 (or 11) bits of object type, 4 (or 28) of rate, then 4.</summary>
-    private static int? AacChannels(byte[] b, int start, int end)
-    {
-        var bit = 0;
-        int Bits(int n)
-        {
-            var v = 0;
-            for (var k = 0; k < n; k++, bit++)
-            {
-                var at = start + bit / 8;
-                v = v << 1 | (at < end ? b[at] >> (7 - bit % 8) & 1 : 0);
-            }
-            return v;
-        }
-        if (Bits(5) == 31) Bits(6);
-        if (Bits(4) == 15) Bits(24);
-        var config = Bits(4);
-        return config is >= 1 and <= 6 ? config : config == 7 ? 8 : null;
     }
 
     /// <summary>mvhd/mdhd: duration over timescale, for both box versions.</summary>
