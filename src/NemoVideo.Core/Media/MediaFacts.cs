@@ -44,7 +44,7 @@ public sealed class MediaFacts
     public int? Height { get; init; }
     /// <summary>The file's size in bytes.</summary>
     public long Length { get; init; }
-    /// <summary>Cut short: an MP3's last frame incomplete or fewer frames than its header promises; an MP4 without its index or with a box past the end.</summary>
+    /// <summary>Cut short: an MP3's last frame incomplete or fewer frames than its header promises; an MP4 without its index, with a box past the end or samples its index places past the end; a WAV, Matroska segment or cluster, or AVI that runs past the end.</summary>
     public bool Truncated { get; init; }
     /// <summary>The whole track list was read (MP4/MOV or Matroska, not cut short): <see cref="HasAudio"/> is then a fact, not a guess.</summary>
     public bool TracksKnown => Container is MediaContainer.Mp4 or MediaContainer.Matroska && !Truncated;

@@ -68,4 +68,89 @@ public class Mp4ReaderTests
         Assert.Equal(rate, output.SampleRate);
         Assert.Equal(channels, output.Channels);
     }
+
+    /// <summary>A 3-second audiobook with its index first, as ffmpeg writes it with faststart.</summary>
+    private static Task<string> BookAsync() => Media.MadeAsync("book-3s.m4b", path => new List<string>
+    {
+        "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=44100:duration=3", "-c:a", "aac", "-b:a", "64k", "-f", "ipod", "-movflags", "+faststart", path,
+    });
+
+    private static int Box(byte[] bytes, string type) => bytes.AsSpan().IndexOf(System.Text.Encoding.ASCII.GetBytes(type)) - 4;
+
+    private static void PutU32(byte[] b, int at, uint value) { b[at] = (byte)(value >> 24); b[at + 1] = (byte)(value >> 16); b[at + 2] = (byte)(value >> 8); b[at + 3] = (byte)value; }
+
+    private static async Task<string> PatchedAsync(string name, Action<byte[]> patch, int? cutAt = null)
+    {
+        var source = await BookAsync();
+        var bytes = await File.ReadAllBytesAsync(source);
+        patch(bytes);
+        var path = Path.Combine(Path.GetDirectoryName(source)!, name);
+        await File.WriteAllBytesAsync(path, cutAt is int n ? bytes.AsSpan(0, n).ToArray() : bytes);
+        return path;
+    }
+
+    private static double StreamSeconds(JsonElement probe) =>
+        double.Parse(probe.GetProperty("streams")[0].GetProperty("duration").GetString()!, CultureInfo.InvariantCulture);
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task An_M4B_without_its_audio_data_is_cut_short_and_as_long_as_its_track(bool garbageMovieLength)
+    {
+        var whole = await File.ReadAllBytesAsync(await BookAsync());
+        var mdat = Box(whole, "mdat");
+        Assert.True(mdat > Box(whole, "moov"), "faststart puts the index first");
+        // The file ends where its media data would start; the movie header may also claim 44 times the length (a tagger's timescale slip).
+        var path = await PatchedAsync($"book-no-mdat-{garbageMovieLength}.m4b", b =>
+        {
+            var mvhd = Box(b, "mvhd");
+            if (garbageMovieLength) PutU32(b, mvhd + 8 + 16, Mp4Reader.U32(b, mvhd + 8 + 16) * 44);
+        }, mdat);
+        var probe = await ProbeAsync(path);
+
+        var facts = Inspector.Inspect(path);
+        Assert.True(facts.Truncated, "the sample table points past the end of the file");
+        Assert.InRange(facts.Duration!.Value.TotalSeconds, StreamSeconds(probe) - 0.05, StreamSeconds(probe) + 0.05); // ffprobe leaves out the priming frame
+        Assert.Null(facts.AudioBitrateKbps);
+        Assert.Contains("cut short", facts.Describe());
+        Assert.InRange(MediaReport.Of(path, facts).Bitrate!.Value, 1, 5); // the file's bytes over its length, as ffprobe's format bit_rate
+    }
+
+    [Fact]
+    public async Task A_movie_length_far_from_its_tracks_is_not_believed()
+    {
+        var path = await PatchedAsync("book-garbage-mvhd.m4b", b => { var mvhd = Box(b, "mvhd"); PutU32(b, mvhd + 8 + 16, Mp4Reader.U32(b, mvhd + 8 + 16) * 44); });
+        var probe = await ProbeAsync(path);
+        var facts = Inspector.Inspect(path);
+        Assert.False(facts.Truncated);
+        Assert.InRange(facts.Duration!.Value.TotalSeconds, StreamSeconds(probe) - 0.05, StreamSeconds(probe) + 0.05); // ffprobe leaves out the priming frame
+        Assert.Equal(int.Parse(probe.GetProperty("streams")[0].GetProperty("bit_rate").GetString()!, CultureInfo.InvariantCulture) / 1000.0, facts.AudioBitrateKbps!.Value, 0);
+    }
+
+    [Fact]
+    public async Task A_sample_larger_than_the_file_gives_no_bitrate_and_a_damaged_file()
+    {
+        var path = await PatchedAsync("book-huge-sample.m4a", b => { var stsz = Box(b, "stsz"); PutU32(b, stsz + 8 + 12, 0x7FFF0000); });
+        var facts = Inspector.Inspect(path);
+        Assert.Null(facts.AudioBitrateKbps);
+        Assert.True(facts.Truncated);
+        Assert.Equal(3, facts.Duration!.Value.TotalSeconds, 1);
+    }
+
+    [Fact]
+    public async Task A_track_length_too_short_for_its_bytes_gives_no_bitrate()
+    {
+        // mdhd says 1/44100 s (and stts no more): 24 KB in that time would be some 8 Gbps.
+        var path = await PatchedAsync("book-tiny-mdhd.m4a", b =>
+        {
+            var mdhd = Box(b, "mdhd");
+            PutU32(b, mdhd + 8 + 16, 1);
+            var stts = Box(b, "stts");
+            PutU32(b, stts + 8 + 4, 1); PutU32(b, stts + 8 + 8, 1); PutU32(b, stts + 8 + 12, 1);
+        });
+        var facts = Inspector.Inspect(path);
+        Assert.Null(facts.AudioBitrateKbps);
+        Assert.Equal(3, facts.Duration!.Value.TotalSeconds, 1);
+        Assert.True(MediaReport.Of(path, facts).Bitrate is int kbps && kbps < 1000);
+    }
 }
