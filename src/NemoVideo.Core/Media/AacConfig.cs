@@ -72,6 +72,73 @@ internal readonly struct AacConfig
     }
 }
 
+/// <summary>
+/// What a player makes of an AAC AudioSpecificConfig: its channels and its output rate. With SBR (HE-AAC) signalled —
+/// explicitly, object type 5 or 29 with the extension's rate, or backward compatibly, the 0x2B7 sync extension after
+/// the GASpecificConfig — the output rate is the extension's (twice the core's, as ffprobe and players report it), and
+/// parametric stereo (object type 29, or the 0x548 extension) makes a mono core stereo.
+/// </summary>
+internal sealed class AacOutput
+{
+    private static readonly int[] Rates = { 96000, 88200, 64000, 48000, 44100, 32000, 24000, 22050, 16000, 12000, 11025, 8000, 7350 };
+
+    public int? Channels { get; private set; }
+    public int? SampleRate { get; private set; }
+
+    public static AacOutput Read(byte[] b, int start, int end)
+    {
+        var bit = 0;
+        var bits = (end - start) * 8;
+        int Bits(int n)
+        {
+            var v = 0;
+            for (var k = 0; k < n; k++, bit++)
+            {
+                var at = start + bit / 8;
+                v = v << 1 | (at < end ? b[at] >> (7 - bit % 8) & 1 : 0);
+            }
+            return v;
+        }
+        int ObjectType() { var t = Bits(5); return t == 31 ? 32 + Bits(6) : t; }
+        int? Rate() { var i = Bits(4); return i == 15 ? Bits(24) : i < Rates.Length ? Rates[i] : null; }
+
+        var type = ObjectType();
+        var rate = Rate();
+        var config = Bits(4);
+        int? output = null;
+        var ps = false;
+        if (type is 5 or 29)
+        {
+            ps = type == 29;
+            output = Rate();
+            type = ObjectType();
+        }
+        else if (type is 1 or 2 or 3 or 4 or 6 or 7 or 17 or 19 or 20 or 21 or 22 or 23)
+        {
+            // GASpecificConfig: frameLengthFlag, dependsOnCoreCoder (and its 14-bit delay), extensionFlag.
+            Bits(1);
+            if (Bits(1) == 1) Bits(14);
+            var extension = Bits(1);
+            if (config == 0) return new AacOutput { SampleRate = rate }; // a program config element follows: not read
+            if (type is 6 or 20) Bits(3);
+            if (extension == 1)
+            {
+                if (type == 22) Bits(16);
+                if (type is 17 or 19 or 20 or 23) Bits(3);
+                Bits(1);
+            }
+            if (bits - bit >= 16 && Bits(11) == 0x2B7 && ObjectType() == 5 && Bits(1) == 1)
+            {
+                output = Rate();
+                if (bits - bit >= 12 && Bits(11) == 0x548) ps = Bits(1) == 1;
+            }
+        }
+        var channels = config is >= 1 and <= 6 ? config : config == 7 ? 8 : (int?)null;
+        if (ps && channels == 1) channels = 2;
+        return new AacOutput { Channels = channels, SampleRate = output ?? rate };
+    }
+}
+
 /// <summary>Writes frames to the destination through one large buffer: AAC frames each behind an ADTS header, MP3 frames as they are.</summary>
 internal sealed class FrameWriter
 {

@@ -61,7 +61,7 @@ internal static class MatroskaElements
             if (entry.Id != 0xAE) continue; // TrackEntry
             ulong type = 0;
             string? codec = null, name = null, language = null, bcp47 = null;
-            int? width = null, height = null, channels = null, rate = null;
+            int? width = null, height = null, channels = null, rate = null, output = null;
             foreach (var e in MatroskaReader.Children(b, entry.Start, entry.End))
             {
                 switch (e.Id)
@@ -80,7 +80,8 @@ internal static class MatroskaElements
                         channels = 1; // the element's default
                         rate = 8000;
                         foreach (var a in MatroskaReader.Children(b, e.Start, e.End))
-                            if (a.Id == 0xB5) rate = (int)Math.Round(MatroskaReader.Float(b, a));
+                            if (a.Id == 0xB5 && output is null) rate = (int)Math.Round(MatroskaReader.Float(b, a));
+                            else if (a.Id == 0x78B5) output = rate = (int)Math.Round(MatroskaReader.Float(b, a)); // OutputSamplingFrequency: HE-AAC's SBR rate
                             else if (a.Id == 0x9F) channels = (int)MatroskaReader.UInt(b, a);
                         break;
                 }

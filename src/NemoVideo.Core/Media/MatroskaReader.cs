@@ -35,11 +35,14 @@ internal static class MatroskaReader
 
         var pending = new List<(long Position, uint Id)>();
         var done = new HashSet<long>();
+        // A segment that says it is longer than the file was cut short (a copy or download that did not finish).
+        if (segmentSize is long declared && segmentStart + declared > length) facts.Truncated = true;
         pos = segmentStart;
+        long firstCluster = -1;
         // The top level in file order, up to the first cluster (whatever follows it is reached through the SeekHead).
         while (pos < segmentEnd && TryHeader(s, pos, segmentEnd, header, out id, out var start, out size))
         {
-            if (id == Cluster) break;
+            if (id == Cluster) { firstCluster = pos; break; }
             done.Add(pos);
             Element(s, id, start, size, length, segmentStart, facts, pending);
             if (size is null) break; // an unknown-size element other than a cluster: its end cannot be told
@@ -53,7 +56,39 @@ internal static class MatroskaReader
             if (TryHeader(s, at, length, header, out id, out var start, out size) && id == wanted)
                 Element(s, id, start, size, length, segmentStart, facts, pending);
         }
+        if (firstCluster >= 0 && (facts.Truncated || segmentSize is null)) ReadClusters(s, firstCluster, length, facts);
         return facts.Build();
+    }
+
+    /// <summary>
+    /// The clusters' headers, one after another (their blocks are not read), when the segment is cut or of unknown size:
+    /// a cluster that runs past the file's end means the file was cut, and the length is then what the clusters hold,
+    /// not what the header promised.
+    /// </summary>
+    private static void ReadClusters(Stream s, long pos, long length, MatroskaFacts facts)
+    {
+        var header = new byte[12];
+        var head = new byte[32];
+        ulong? last = null;
+        while (pos < length && TryHeader(s, pos, length, header, out var id, out var start, out var size))
+        {
+            if (id == Cluster)
+            {
+                // The cluster's Timestamp is its first child, after a CRC-32 or Void (ffmpeg writes a CRC-32 first).
+                var n = Mp3Reader.ReadAt(s, start, head, (int)Math.Min(head.Length, length - start));
+                foreach (var e in Children(head, 0, n))
+                {
+                    if (e.Id is 0xBF or 0xEC) continue;
+                    if (e.Id == 0xE7 && e.End - e.Start <= 8) last = UInt(head, e);
+                    break;
+                }
+            }
+            if (size is not long known) break; // a live recording's cluster of unknown size: its end cannot be told
+            if (start + known > length) { facts.Truncated = true; break; }
+            pos = start + known;
+        }
+        if (facts.Truncated && last is ulong t && t * (double)facts.TimestampScale is var ns && (facts.DurationNs is null || ns < facts.DurationNs))
+            facts.DurationNs = ns;
     }
 
     private static void Element(Stream s, uint id, long start, long? size, long length, long segmentStart, MatroskaFacts facts, List<(long, uint)> pending)

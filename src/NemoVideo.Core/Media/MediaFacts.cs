@@ -13,7 +13,7 @@ public enum MediaContainer
     Mp4,
     /// <summary>Matroska or WebM.</summary>
     Matroska,
-    /// <summary>RIFF WAVE.</summary>
+    /// <summary>RIFF WAVE, or its 64-bit forms RF64 and BW64.</summary>
     Wave,
     /// <summary>Recognised as something that is not media: text, JSON, HTML.</summary>
     Other,
@@ -44,7 +44,7 @@ public sealed class MediaFacts
     public int? Height { get; init; }
     /// <summary>The file's size in bytes.</summary>
     public long Length { get; init; }
-    /// <summary>Cut short: an MP3's last frame incomplete or fewer frames than its header promises; an MP4 without its index or with a box past the end.</summary>
+    /// <summary>Cut short: an MP3's last frame incomplete or fewer frames than its header promises; an MP4 without its index, with a box past the end or samples its index places past the end; a WAV, Matroska segment or cluster, or AVI that runs past the end.</summary>
     public bool Truncated { get; init; }
     /// <summary>The whole track list was read (MP4/MOV or Matroska, not cut short): <see cref="HasAudio"/> is then a fact, not a guess.</summary>
     public bool TracksKnown => Container is MediaContainer.Mp4 or MediaContainer.Matroska && !Truncated;
@@ -60,7 +60,7 @@ public sealed class MediaFacts
     public IReadOnlyList<MediaChapter> Chapters { get; init; } = Array.Empty<MediaChapter>();
     /// <summary>The front cover (or the only picture), when the file carries one.</summary>
     public CoverPicture? Cover { get; init; }
-    /// <summary>The tag format the metadata came from: "ID3v2.3", "ID3v2.4", "MP4", "Matroska"; null when there is none.</summary>
+    /// <summary>The tag format the metadata came from: "ID3v2.3", "ID3v2.4", "ID3v1", "MP4", "Matroska", "RIFF INFO"; null when there is none.</summary>
     public string? TagFormat { get; init; }
 
     /// <summary>One line for messages, such as "an MP3 (320 kbps CBR, 44.1 kHz stereo, 5.0 s)" or "an MP4 video (h264 1280x720, aac), 5.0 s".</summary>

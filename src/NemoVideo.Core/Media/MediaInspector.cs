@@ -4,7 +4,7 @@ namespace NemoVideo.Media;
 
 /// <summary>
 /// Tells what a file is from its own bytes, in managed code (no ffprobe): MP3 frames and their Xing/Info/VBRI
-/// header, MP4/MOV boxes, Matroska/WebM, WAV, or text. Used before any output takes its name, so a result reports
+/// header, MP4/MOV boxes, Matroska/WebM, WAV (RIFF, RF64), AVI, or text. Used before any output takes its name, so a result reports
 /// what the file is, never what was asked for.
 /// </summary>
 public static class MediaInspector
@@ -26,8 +26,8 @@ public static class MediaInspector
             return Damaged(MediaContainer.Mp4, length, () => Mp4Reader.TryRead(seekable, length)) ?? Unrecognised(head, count, length);
         if (count >= 4 && head[0] == 0x1A && head[1] == 0x45 && head[2] == 0xDF && head[3] == 0xA3)
             return Damaged(MediaContainer.Matroska, length, () => MatroskaReader.Read(seekable, length))!;
-        if (count >= 12 && Tag(head, 0, "RIFF") && Tag(head, 8, "WAVE"))
-            return WaveFacts(seekable, length);
+        if (WaveReader.IsWave(head, count))
+            return Damaged(MediaContainer.Wave, length, () => WaveReader.Read(seekable, length))!;
         if (count >= 3 && (Tag3(head, "ID3") || head[0] == 0xFF && (head[1] & 0xE0) == 0xE0))
             return Mp3Reader.TryRead(seekable, length) ?? Unrecognised(head, count, length);
         // No signature at the start: an MP3 may still begin after some junk; text never has frame headers that chain.
@@ -49,36 +49,6 @@ public static class MediaInspector
         LooksLikeText(head, count)
             ? new MediaFacts { Container = MediaContainer.Other, Length = length, TextStart = Quote(head, count) }
             : new MediaFacts { Container = MediaContainer.Unknown, Length = length };
-
-    /// <summary>RIFF WAVE: the fmt chunk and the data size.</summary>
-    private static MediaFacts WaveFacts(Stream s, long length)
-    {
-        var chunk = new byte[8];
-        long pos = 12;
-        int channels = 0, rate = 0, byteRate = 0;
-        long data = 0;
-        while (pos + 8 <= length && Mp3Reader.ReadAt(s, pos, chunk, 8) == 8)
-        {
-            var id = Encoding.ASCII.GetString(chunk, 0, 4);
-            var size = BitConverter.ToUInt32(chunk, 4);
-            if (id == "fmt ")
-            {
-                var fmt = new byte[16];
-                Mp3Reader.ReadAt(s, pos + 8, fmt, 16);
-                channels = BitConverter.ToUInt16(fmt, 2);
-                rate = BitConverter.ToInt32(fmt, 4);
-                byteRate = BitConverter.ToInt32(fmt, 8);
-            }
-            else if (id == "data") { data = Math.Min(size, length - pos - 8); break; }
-            pos += 8 + size + (size & 1);
-        }
-        return new MediaFacts
-        {
-            Container = MediaContainer.Wave, HasAudio = data > 0, AudioCodec = "pcm", Channels = channels, SampleRate = rate, Length = length,
-            AudioBitrateKbps = byteRate > 0 ? byteRate * 8 / 1000 : null,
-            Duration = byteRate > 0 ? TimeSpan.FromSeconds(data / (double)byteRate) : null,
-        };
-    }
 
     private static bool LooksLikeText(byte[] b, int count)
     {

@@ -38,7 +38,7 @@ public sealed class MediaReport
     public MediaChapter[] Chapters { get; init; } = Array.Empty<MediaChapter>();
     /// <summary>The cover picture, described ("image/jpeg 3000x3000, 812 KB"); null when there is none.</summary>
     public string? Cover { get; init; }
-    /// <summary>ID3v2.3, ID3v2.4, MP4, Matroska; null without tags.</summary>
+    /// <summary>ID3v2.3, ID3v2.4, ID3v1, MP4, Matroska, RIFF INFO; null without tags.</summary>
     public string? TagFormat { get; init; }
     /// <summary>Cut short (a download or copy that did not finish).</summary>
     public bool Truncated { get; init; }

@@ -97,14 +97,20 @@ internal static class Mp3Reader
         if (vbrFrames is long promised && promised > frames + 1) truncated = true;
         var seconds = frames * (double)f.SamplesPerFrame / f.SampleRate;
         var vbr = (isXing && !isInfo) || (vbrFrames.HasValue && !isInfo) || minKbps != maxKbps;
+        // The ID3v2 tag's fields, and the ID3v1 tag's where the ID3v2 tag has none (mutagen's reading; ffprobe reads ID3v1 only without ID3v2).
+        var v2 = tag is { Major: >= 2 and <= 4 };
+        var tags = tag?.ReadTags() ?? new Dictionary<string, string>();
+        var v1 = Id3v1Tag.Read(s, length);
+        if (v1 != null) foreach (var t in v1) if (!tags.ContainsKey(t.Key)) tags[t.Key] = t.Value;
         return new MediaFacts
         {
             Container = MediaContainer.Mp3, HasAudio = true, AudioCodec = f.Layer == 3 ? "mp3" : "mp2",
             AudioBitrateKbps = (int)Math.Round(bytes * 8 / seconds / 1000), IsVbr = vbr,
             SampleRate = f.SampleRate, Channels = f.Channels, Duration = TimeSpan.FromSeconds(seconds),
             Length = length, Truncated = truncated,
-            Tags = tag?.ReadTags() ?? new Dictionary<string, string>(), Chapters = tag?.ReadChapters() ?? new List<MediaChapter>(),
-            Cover = tag?.ReadCover(), TagFormat = tag is { Major: >= 2 and <= 4 } ? tag.Format : null,
+            Tags = tags, Chapters = tag?.ReadChapters() ?? new List<MediaChapter>(),
+            Cover = tag?.ReadCover(), TagFormat = v2 ? tag!.Format : v1 is { Count: > 0 } ? "ID3v1" : null,
+            AudioTracks = new[] { new AudioTrackFacts { Codec = f.Layer == 3 ? "mp3" : "mp2", Channels = f.Channels, SampleRate = f.SampleRate } },
         };
     }
 

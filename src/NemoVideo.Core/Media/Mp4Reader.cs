@@ -52,6 +52,9 @@ internal static class Mp4Reader
         var chapterIds = new HashSet<uint>(tracks.SelectMany(t => t.ChapterRefs));
         foreach (var track in tracks.Where(t => !chapterIds.Contains(t.Id)))
         {
+            // Samples the index places past the end of the file: the media data is missing or cut short.
+            if (DataEnd(moov, track) > length) facts.Truncated = true;
+            if (SttsSeconds(moov, track) is double stts && (track.Seconds <= 0 || stts < track.Seconds)) track.Seconds = stts;
             if (track.Handler == "vide" && facts.VideoCodec is null)
             {
                 facts.VideoCodec = VideoCodec(track.Fourcc);
@@ -73,6 +76,9 @@ internal static class Mp4Reader
             facts.Chapters = fromTrack;
         return facts.Build();
     }
+
+    /// <summary>Beyond 32 channels of 32-bit PCM at 192 kHz, or uncompressed 8K at 120 frames a second: a damaged index, not a rate.</summary>
+    private const int MaxAudioKbps = 200_000, MaxVideoKbps = 100_000_000;
 
     private sealed class Builder : Mp4Metadata.ITarget
     {
@@ -97,15 +103,34 @@ internal static class Mp4Reader
                 Container = MediaContainer.Mp4, Brand = Brand, Length = Length, Truncated = Truncated,
                 HasVideo = VideoCodec != null, HasAudio = AudioCodec != null, VideoCodec = VideoCodec, AudioCodec = AudioCodec,
                 Width = Width, Height = Height, SampleRate = SampleRate, Channels = Channels,
-                VideoBitrateKbps = Kbps(VideoBytes, VideoSeconds), AudioBitrateKbps = Kbps(AudioBytes, AudioSeconds),
-                Duration = MovieSeconds is double m && m > 0 ? TimeSpan.FromSeconds(m)
-                    : Math.Max(VideoSeconds, AudioSeconds) > 0 ? TimeSpan.FromSeconds(Math.Max(VideoSeconds, AudioSeconds)) : null,
+                VideoBitrateKbps = Kbps(VideoBytes, VideoSeconds, MaxVideoKbps), AudioBitrateKbps = Kbps(AudioBytes, AudioSeconds, MaxAudioKbps),
+                Duration = Seconds() is double seconds ? TimeSpan.FromSeconds(seconds) : null,
                 VideoCodecTag = VideoCodecTag, AudioTracks = AudioTracks, Tags = Tags, Chapters = Chapters, Cover = Cover,
                 TagFormat = Tags.Count > 0 || Chapters.Count > 0 || Cover != null ? "MP4" : null,
             };
         }
 
-        private static int? Kbps(long bytes, double seconds) => bytes > 0 && seconds > 0 ? (int)Math.Round(bytes * 8 / seconds / 1000) : null;
+        /// <summary>
+        /// The movie's length (mvhd), unless it is far longer than every track (by mdhd, or their sample times if less, and at a rate that can be): a
+        /// damaged or hand-edited header, or one in the wrong timescale, is not the programme's length.
+        /// </summary>
+        private double? Seconds()
+        {
+            // A track whose length would make its bytes an impossible rate has a damaged header: its length is not one.
+            var tracks = Math.Max(Believable(VideoBytes, VideoSeconds, MaxVideoKbps), Believable(AudioBytes, AudioSeconds, MaxAudioKbps));
+            if (MovieSeconds is double m && m > 0 && (tracks <= 0 || m <= tracks * 1.5 + 1)) return m;
+            return tracks > 0 ? tracks : null;
+        }
+
+        private static double Believable(long bytes, double seconds, int most) => seconds > 0 && bytes * 8 / seconds / 1000 <= most ? seconds : 0;
+
+        /// <summary>A track's bytes over its length; none when it cannot be: more bytes than the file has, or a rate beyond any codec's.</summary>
+        private int? Kbps(long bytes, double seconds, int most)
+        {
+            if (bytes <= 0 || seconds <= 0 || bytes > Length) return null;
+            var kbps = Math.Round(bytes * 8 / seconds / 1000);
+            return kbps <= most ? (int)kbps : null;
+        }
     }
 
     private static Mp4Track ReadTrack(byte[] b, int start, int end)
@@ -144,9 +169,10 @@ internal static class Mp4Reader
                                     track.SampleRate = (int)(U32(b, entry + 32) >> 16);
                                     // QuickTime sound entries of version 1 and 2 carry 16 and 36 more bytes before their children.
                                     var children = entry + 36 + ((b[entry + 16] << 8 | b[entry + 17]) switch { 1 => 16, 2 => 36, _ => 0 });
-                                    var (objectType, aacChannels) = Esds(b, children, Math.Min(be, entry + (int)U32(b, entry)));
+                                    var (objectType, aac) = Esds(b, children, Math.Min(be, entry + (int)U32(b, entry)));
                                     track.ObjectType = objectType;
-                                    if (aacChannels is int ac) track.Channels = ac;
+                                    if (aac?.Channels is int ac) track.Channels = ac;
+                                    if (aac?.SampleRate is int ar) track.SampleRate = ar;
                                 }
                             }
                             else if (bt == "stsz" && be - bs >= 12)
@@ -168,6 +194,44 @@ internal static class Mp4Reader
         return track;
     }
 
+    /// <summary>Where the track's last sample ends, from its chunk offsets (stco/co64), chunk runs (stsc) and sizes (stsz); 0 when not known.</summary>
+    private static long DataEnd(byte[] b, Mp4Track t)
+    {
+        if (t.ChunkOffsets is not var (os, oe, wide) || t.Stsc is not var (cs, ce) || t.Stsz is not var (zs, ze)) return 0;
+        if (oe - os < 8 || ce - cs < 8 || ze - zs < 12) return 0;
+        var chunks = (int)Math.Min(U32(b, os + 4), (uint)((oe - os - 8) / (wide ? 8 : 4)));
+        var runs = (int)Math.Min(U32(b, cs + 4), (uint)((ce - cs - 8) / 12));
+        var fixedSize = U32(b, zs + 4);
+        var samples = (long)U32(b, zs + 8);
+        if (fixedSize == 0) samples = Math.Min(samples, (ze - zs - 12) / 4);
+        long end = 0, sample = 0;
+        for (var run = 0; run < runs && sample < samples; run++)
+        {
+            var first = U32(b, cs + 8 + run * 12);
+            var perChunk = U32(b, cs + 8 + run * 12 + 4);
+            var last = run + 1 < runs ? U32(b, cs + 8 + (run + 1) * 12) : (uint)chunks + 1;
+            if (first == 0 || last < first) break;
+            for (var chunk = first; chunk < last && chunk <= chunks && sample < samples; chunk++)
+            {
+                var offset = wide ? (long)U64(b, os + 8 + (int)(chunk - 1) * 8) : U32(b, os + 8 + (int)(chunk - 1) * 4);
+                for (var k = 0; k < perChunk && sample < samples; k++, sample++)
+                    offset += fixedSize != 0 ? fixedSize : U32(b, zs + 12 + (int)sample * 4);
+                end = Math.Max(end, offset);
+            }
+        }
+        return end;
+    }
+
+    /// <summary>The track's length by its sample times (stts) over its timescale; null when not known.</summary>
+    private static double? SttsSeconds(byte[] b, Mp4Track t)
+    {
+        if (t.Stts is not var (ss, se) || se - ss < 8 || t.Timescale == 0) return null;
+        var entries = Math.Min(U32(b, ss + 4), (uint)((se - ss - 8) / 8));
+        double ticks = 0;
+        for (var i = 0; i < entries; i++) ticks += (double)U32(b, ss + 8 + i * 8) * U32(b, ss + 12 + i * 8);
+        return ticks > 0 ? ticks / t.Timescale : null;
+    }
+
     private static string VideoCodec(string? fourcc) => fourcc switch
     {
         "avc1" or "avc3" => "h264", "hev1" or "hvc1" => "hevc", "av01" => "av1", "vp09" => "vp9", "vp08" => "vp8",
@@ -185,9 +249,10 @@ internal static class Mp4Reader
 
     /// <summary>
     /// The objectTypeIndication of an esds box among the sample entry's children (0x40 AAC, 0x69/0x6B MP3), and the
-    /// channels its AAC AudioSpecificConfig gives (ffmpeg's MP4 muxer writes 2 in every sample entry; ffprobe reports these).
+    /// channels and output rate its AAC AudioSpecificConfig gives (ffmpeg's MP4 muxer writes 2 channels in every sample
+    /// entry, and an HE-AAC entry carries the core rate; ffprobe reports the config's).
     /// </summary>
-    private static (int ObjectType, int? Channels) Esds(byte[] b, int start, int end)
+    private static (int ObjectType, AacOutput? Aac) Esds(byte[] b, int start, int end)
     {
         foreach (var (type, s, e) in Children(b, start, end))
         {
@@ -201,32 +266,12 @@ internal static class Mp4Reader
                 for (var k = 0; k < 4 && i < e; k++) { var c = b[i++]; len = (len << 7) | (c & 0x7F); if ((c & 0x80) == 0) break; }
                 if (tag == 0x03) { var flags = b[i + 2]; i += 3 + ((flags & 0x80) != 0 ? 2 : 0) + ((flags & 0x20) != 0 ? 2 : 0); if ((flags & 0x40) != 0 && i < e) i += 1 + b[i]; continue; }
                 if (tag == 0x04) { if (i >= e) break; objectType = b[i]; i += 13; continue; } // its children follow its 13 fixed bytes
-                if (tag == 0x05 && objectType == 0x40 && len >= 2 && i + 2 <= e) return (objectType, AacChannels(b, i, Math.Min(e, i + len)));
+                if (tag == 0x05 && objectType == 0x40 && len >= 2 && i + 2 <= e) return (objectType, AacOutput.Read(b, i, Math.Min(e, i + len)));
                 i += len;
             }
             return (objectType, null);
         }
         return (0, null);
-    }
-
-    /// <summary>The channel configuration of an AudioSpecificConfig: 5 (or 11) bits of object type, 4 (or 28) of rate, then 4.</summary>
-    private static int? AacChannels(byte[] b, int start, int end)
-    {
-        var bit = 0;
-        int Bits(int n)
-        {
-            var v = 0;
-            for (var k = 0; k < n; k++, bit++)
-            {
-                var at = start + bit / 8;
-                v = v << 1 | (at < end ? b[at] >> (7 - bit % 8) & 1 : 0);
-            }
-            return v;
-        }
-        if (Bits(5) == 31) Bits(6);
-        if (Bits(4) == 15) Bits(24);
-        var config = Bits(4);
-        return config is >= 1 and <= 6 ? config : config == 7 ? 8 : null;
     }
 
     /// <summary>mvhd/mdhd: duration over timescale, for both box versions.</summary>
