@@ -15,6 +15,8 @@ public sealed class ConnectionSettings
     public NemoEnvironment? Environment { get; set; }
     public RetrySettings? Retry { get; set; }
     public TimeSpan? RequestTimeout { get; set; }
+    /// <summary>How long a service that answered and then stopped is waited out; NEMO_OUTAGE_WINDOW or 5 minutes when null.</summary>
+    public TimeSpan? OutageWindow { get; set; }
 }
 
 /// <summary>
@@ -35,6 +37,7 @@ public sealed class NemoConnection : IDisposable
         {
             BaseUri = NemoClientOptions.ResolveBaseUri(settings.BaseUri, environment),
             AllowInsecureHttp = settings.AllowInsecureHttp,
+            OutageWindow = settings.OutageWindow ?? NemoClientOptions.ResolveOutageWindow(environment),
             Trace = r => TraceSink.Value?.Invoke(r),
         };
         if (settings.SkillVersion != null) options.SkillVersion = settings.SkillVersion;
