@@ -28,7 +28,12 @@ public sealed class NemoConnection : IDisposable
 {
     private static readonly AsyncLocal<Action<HttpCallRecord>?> TraceSink = new();
 
-    private NemoConnection(NemoApiClient client) => Client = client;
+    private NemoConnection(NemoApiClient client)
+    {
+        Client = client;
+        // A session belongs to an account: when NEMO_TOKEN switches the account, the next building block makes its own.
+        client.Tokens.Switched += (_, _) => { Session = null; WorkspaceUri = null; };
+    }
 
     public static NemoConnection Create(ConnectionSettings settings)
     {

@@ -30,6 +30,10 @@ public sealed partial class NemoApiClient : IDisposable
         Environment = environment ?? NemoEnvironment.Default;
         Tokens = tokens ?? new TokenProvider(options.BaseUri, Environment);
         Tokens.AttachFetcher(FetchAnonymousTokenAsync);
+        Tokens.Switched += (before, now) => Trace(new HttpCallRecord
+        {
+            Note = $"NEMO_TOKEN changed: using the {Describe(now)} from now on, instead of the {Describe(before)}.",
+        });
         // No automatic redirects: a redirect must never carry the token to another host.
         Http = new HttpClient(handler ?? new HttpClientHandler { AllowAutoRedirect = false, AutomaticDecompression = DecompressionMethods.GZip | DecompressionMethods.Deflate })
         {
@@ -87,6 +91,14 @@ public sealed partial class NemoApiClient : IDisposable
                 inner: ex);
         }
     }
+
+    private static string Describe(NemoToken? token) => token is null ? "none" : token.Source switch
+    {
+        TokenSource.Environment => $"token in NEMO_TOKEN ({token.Fingerprint})",
+        TokenSource.Cache => $"cached token ({token.Fingerprint})",
+        TokenSource.Anonymous => $"new anonymous token ({token.Fingerprint})",
+        _ => $"token given ({token.Fingerprint})",
+    };
 
     private static string Describe(TimeSpan t) => t.TotalMinutes >= 1 && t.Seconds == 0 ? $"{t.TotalMinutes:0} minute{(t.TotalMinutes == 1 ? "" : "s")}" : $"{t.TotalSeconds:0} s";
 

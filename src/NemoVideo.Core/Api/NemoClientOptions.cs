@@ -113,10 +113,12 @@ public sealed class HttpCallRecord
     public TimeSpan Elapsed { get; init; }
     /// <summary>What failed when there was no status.</summary>
     public string? Error { get; init; }
+    /// <summary>Not a call: something the client decided that -Verbose should say (the token it uses changed). Holds no token.</summary>
+    public string? Note { get; init; }
     /// <summary>For a wait through an outage (a service that answered, then stopped): when the wait ends at the latest.</summary>
     public DateTimeOffset? OutageUntil { get; init; }
 
-    public override string ToString() => (Label is null ? "" : $"[{Label}] ") + (RetryDelay is TimeSpan wait
+    public override string ToString() => (Label is null ? "" : $"[{Label}] ") + (Note is not null ? Note : RetryDelay is TimeSpan wait
         ? OutageUntil is DateTimeOffset until
             ? $"{Error ?? "No answer"}: the service answered before, so this is waited out: trying again in {wait.TotalSeconds:0.0} s (attempt {RetryAttempt}; giving up at {until.ToLocalTime():HH:mm:ss})"
             : $"{Error ?? "A transient failure"}: retry {RetryAttempt} of {RetryAttempts} in {wait.TotalSeconds:0.0} s"

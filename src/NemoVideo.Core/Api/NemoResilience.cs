@@ -24,8 +24,10 @@ public static class NemoResilience
     internal static ResiliencePipeline Create(RetrySettings settings, OutageWatch? outage, Action<NemoApiException, int, TimeSpan>? onRetry,
         Action<NemoApiException, int, TimeSpan, DateTimeOffset>? onOutageWait)
     {
+        var waitsOutages = outage is { Window.Ticks: > 0 };
+        if (settings.MaxRetries <= 0 && !waitsOutages) return ResiliencePipeline.Empty;
         var builder = new ResiliencePipelineBuilder();
-        if (outage is { Window.Ticks: > 0 })
+        if (waitsOutages)
         {
             var cap = settings.MaxDelay < OutageMaxDelay ? settings.MaxDelay : OutageMaxDelay;
             var first = settings.BaseDelay > TimeSpan.Zero ? settings.BaseDelay : TimeSpan.FromMilliseconds(100);
@@ -33,7 +35,7 @@ public static class NemoResilience
             builder.AddRetry(new RetryStrategyOptions
             {
                 MaxRetryAttempts = int.MaxValue, // bounded by the window, not by a count
-                ShouldHandle = new PredicateBuilder().Handle<NemoApiException>(outage.WaitOut),
+                ShouldHandle = new PredicateBuilder().Handle<NemoApiException>(outage!.WaitOut),
                 DelayGenerator = args =>
                 {
                     var ex = (NemoApiException)args.Outcome.Exception!;
@@ -48,7 +50,7 @@ public static class NemoResilience
                 },
                 OnRetry = args =>
                 {
-                    if (args.Outcome.Exception is NemoApiException ex && outage.OutageSince(ex) is DateTimeOffset since)
+                    if (args.Outcome.Exception is NemoApiException ex && outage!.OutageSince(ex) is DateTimeOffset since)
                         onOutageWait?.Invoke(ex, args.AttemptNumber + 1, args.RetryDelay, outage.GivesUpAt(since));
                     return default;
                 },
