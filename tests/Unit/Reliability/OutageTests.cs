@@ -120,6 +120,26 @@ public class OutageTests : IDisposable
         Assert.NotEmpty(new PaidWorkJournal(_env.ConfigDirectory).List()); // the paid edit waits for the next run
     }
 
+    [Theory]
+    [InlineData(null, 300)]
+    [InlineData("600", 600)]
+    [InlineData("0", 0)]
+    [InlineData("00:02:00", 120)]
+    public void NEMO_OUTAGE_WINDOW_is_seconds_or_hh_mm_ss(string? value, int seconds)
+    {
+        _env.Set("NEMO_OUTAGE_WINDOW", value);
+        Assert.Equal(TimeSpan.FromSeconds(seconds), NemoClientOptions.ResolveOutageWindow(_env.Environment));
+    }
+
+    [Fact]
+    public void A_NEMO_OUTAGE_WINDOW_that_is_not_a_duration_is_said()
+    {
+        _env.Set("NEMO_OUTAGE_WINDOW", "five minutes");
+        var ex = Assert.Throws<NemoApiException>(() => NemoClientOptions.ResolveOutageWindow(_env.Environment));
+        Assert.Equal(NemoErrorKind.InvalidRequest, ex.Kind);
+        Assert.Contains("NEMO_OUTAGE_WINDOW", ex.Advice);
+    }
+
     private sealed class Observer : IBatchObserver
     {
         public readonly ConcurrentBag<int> Made = new();
