@@ -15,6 +15,8 @@ public sealed class ConnectionSettings
     public NemoEnvironment? Environment { get; set; }
     public RetrySettings? Retry { get; set; }
     public TimeSpan? RequestTimeout { get; set; }
+    /// <summary>How long a service that answered and then stopped is waited out; NEMO_OUTAGE_WINDOW or 5 minutes when null.</summary>
+    public TimeSpan? OutageWindow { get; set; }
 }
 
 /// <summary>
@@ -26,7 +28,12 @@ public sealed class NemoConnection : IDisposable
 {
     private static readonly AsyncLocal<Action<HttpCallRecord>?> TraceSink = new();
 
-    private NemoConnection(NemoApiClient client) => Client = client;
+    private NemoConnection(NemoApiClient client)
+    {
+        Client = client;
+        // A session belongs to an account: when NEMO_TOKEN switches the account, the next building block makes its own.
+        client.Tokens.Switched += (_, _) => { Session = null; WorkspaceUri = null; };
+    }
 
     public static NemoConnection Create(ConnectionSettings settings)
     {
@@ -35,6 +42,7 @@ public sealed class NemoConnection : IDisposable
         {
             BaseUri = NemoClientOptions.ResolveBaseUri(settings.BaseUri, environment),
             AllowInsecureHttp = settings.AllowInsecureHttp,
+            OutageWindow = settings.OutageWindow ?? NemoClientOptions.ResolveOutageWindow(environment),
             Trace = r => TraceSink.Value?.Invoke(r),
         };
         if (settings.SkillVersion != null) options.SkillVersion = settings.SkillVersion;

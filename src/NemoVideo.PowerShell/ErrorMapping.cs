@@ -95,6 +95,8 @@ internal static class ErrorMapping
                 "A token of your own avoids the limit: create one at nemovideo.com (Settings, API Tokens), then set NEMO_TOKEN or run Connect-Nemo -Token."),
             NemoErrorKind.ServerError => ("Nemo.ServiceError", ErrorCategory.ConnectionError, api.Advice),
             NemoErrorKind.Unreachable => ("Nemo.Unreachable", ErrorCategory.ConnectionError, "Check the address: -BaseUri, NEMO_API_URL (default https://mega-api-prod.nemovideo.ai), and any proxy."),
+            NemoErrorKind.Outage => ("Nemo.Outage", ErrorCategory.ConnectionError,
+                "Run the command again once the service answers: work already paid for (Get-NemoPendingWork lists it) is picked up then without paying again. NEMO_OUTAGE_WINDOW sets how long a stop is waited out (seconds; default 300)."),
             NemoErrorKind.Protocol => ("Nemo.Protocol", ErrorCategory.ProtocolError, "The answer did not come from the NemoVideo API as expected; check -BaseUri, NEMO_API_URL and any proxy in between."),
             NemoErrorKind.RenderFailed => ("Nemo.RenderFailed", ErrorCategory.InvalidResult, api.Advice),
             NemoErrorKind.AgentError => ("Nemo.AgentError", ErrorCategory.InvalidResult, api.Advice),

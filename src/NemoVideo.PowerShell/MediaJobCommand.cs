@@ -243,9 +243,16 @@ public abstract class MediaJobCommand : NemoCmdlet
 
         private PipelineWriter Pipeline => _pipeline ?? throw new InvalidOperationException("The observer reports only while its batch runs.");
 
+        /// <summary>The files started so far: a stopped batch says which of the rest were never started.</summary>
+        private readonly HashSet<int> _started = new();
+
         public void Started(int index)
         {
-            lock (_gate) Pipeline.WriteVerbose($"Starting '{_requests[index].SourcePath}'.");
+            lock (_gate)
+            {
+                _started.Add(index);
+                Pipeline.WriteVerbose($"Starting '{_requests[index].SourcePath}'.");
+            }
         }
 
         public void Progress(int index, JobProgress progress)
@@ -293,17 +300,35 @@ public abstract class MediaJobCommand : NemoCmdlet
         public void Stopped(IReadOnlyList<int> indexes, NemoVideo.Api.NemoApiException cause)
         {
             var files = indexes.Select(i => _requests[i].SourcePath).ToArray();
-            var why = cause.Kind == NemoVideo.Api.NemoErrorKind.PlanRequired
-                ? "the service refused to export with this token (HTTP 402); the rest were not started, as each would pay for an edit it could not export"
-                : "the account ran out of credits; the rest were not started";
-            var message = $"{files.Length} file(s) were not converted because {why}: {string.Join(", ", files.Select(System.IO.Path.GetFileName))}. {cause.ServerMessage.TrimEnd('.')}.";
+            string message;
             lock (_gate)
             {
+                if (cause.Kind == NemoVideo.Api.NemoErrorKind.Outage)
+                {
+                    var notStarted = indexes.Where(i => !_started.Contains(i)).Select(i => System.IO.Path.GetFileName(_requests[i].SourcePath)).ToArray();
+                    var met = indexes.Where(_started.Contains).Select(i => System.IO.Path.GetFileName(_requests[i].SourcePath)).ToArray();
+                    message = $"{files.Length} file(s) were not converted because the service stopped answering and did not come back in time. "
+                        + (notStarted.Length > 0 ? $"Not started: {string.Join(", ", notStarted)}. " : "")
+                        + (met.Length > 0 ? $"Under way when it stopped: {string.Join(", ", met)}; whatever of theirs was already paid for waits in Get-NemoPendingWork and is picked up, without paying again, when the command is run again. " : "")
+                        + $"{cause.ServerMessage.TrimEnd('.')}.";
+                }
+                else
+                {
+                    var why = cause.Kind == NemoVideo.Api.NemoErrorKind.PlanRequired
+                        ? "the service refused to export with this token (HTTP 402); the rest were not started, as each would pay for an edit it could not export"
+                        : "the account ran out of credits; the rest were not started";
+                    message = $"{files.Length} file(s) were not converted because {why}: {string.Join(", ", files.Select(System.IO.Path.GetFileName))}. {cause.ServerMessage.TrimEnd('.')}.";
+                }
                 foreach (var i in indexes) foreach (var record in Bars.Finish(i)) Pipeline.WriteProgress(record);
                 Pipeline.WriteError(new ErrorRecord(new InvalidOperationException(message, cause), "Nemo.BatchStopped",
-                    cause.Kind == NemoVideo.Api.NemoErrorKind.PlanRequired ? ErrorCategory.PermissionDenied : ErrorCategory.QuotaExceeded, files)
+                    cause.Kind switch
+                    {
+                        NemoVideo.Api.NemoErrorKind.PlanRequired => ErrorCategory.PermissionDenied,
+                        NemoVideo.Api.NemoErrorKind.Outage => ErrorCategory.ConnectionError,
+                        _ => ErrorCategory.QuotaExceeded,
+                    }, files)
                 {
-                    ErrorDetails = new ErrorDetails(message) { RecommendedAction = cause.Advice },
+                    ErrorDetails = new ErrorDetails(message) { RecommendedAction = cause.Kind == NemoVideo.Api.NemoErrorKind.Outage ? ErrorMapping.Classify(cause).Advice : cause.Advice },
                 });
             }
         }

@@ -112,7 +112,7 @@ public abstract class NemoCmdlet : PSCmdlet, IPipelineTarget
         _pump.Run(async (pipeline, ct) =>
         {
             // The HTTP trace goes back like any other write: verbose lines, through the same writer.
-            using (NemoConnection.TraceTo(r => pipeline.WriteVerbose("HTTP " + r)))
+            using (NemoConnection.TraceTo(r => pipeline.WriteVerbose(r.Note is null ? "HTTP " + r : r.ToString())))
                 await work(pipeline, ct).ConfigureAwait(false);
         });
     }

@@ -104,13 +104,21 @@ Describe 'Get-NemoCredit' {
 }
 
 Describe 'Disconnect-Nemo' {
-    It 'forgets the connection, and with -ClearCache the cached token; -WhatIf changes nothing' {
+    It 'forgets the connection, and with -ClearCache -Force the cached token; -WhatIf changes nothing' {
         Connect-Nemo
         Disconnect-Nemo -ClearCache -WhatIf
         Get-NemoSession | Should -Not -BeNullOrEmpty
-        Disconnect-Nemo -ClearCache
+        Disconnect-Nemo -ClearCache -Force
         Get-NemoSession | Should -BeNullOrEmpty
         Test-Path (Join-Path $env:NEMO_CONFIG_DIR 'powershell-tokens.json') | Should -BeTrue
+        (Get-Content (Join-Path $env:NEMO_CONFIG_DIR 'powershell-tokens.json') -Raw) | Should -Not -Match 'nmv_usr_'
+    }
+
+    It 'clears the cached token of NEMO_API_URL when not connected, too' {
+        Connect-Nemo
+        Disconnect-Nemo
+        (Get-Content (Join-Path $env:NEMO_CONFIG_DIR 'powershell-tokens.json') -Raw) | Should -Match 'nmv_usr_'
+        Disconnect-Nemo -ClearCache -Force
         (Get-Content (Join-Path $env:NEMO_CONFIG_DIR 'powershell-tokens.json') -Raw) | Should -Not -Match 'nmv_usr_'
     }
 }

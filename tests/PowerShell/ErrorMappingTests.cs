@@ -47,6 +47,7 @@ public class ErrorMappingTests
     [InlineData("WrongOutput", "Nemo.WrongOutput", ErrorCategory.InvalidResult, "install ffmpeg")]
     [InlineData("Timeout", "Nemo.Timeout", ErrorCategory.OperationTimeout, "-Timeout")]
     [InlineData("InsecureHttp", "Nemo.InsecureHttp", ErrorCategory.SecurityError, "-AllowInsecureHttp")]
+    [InlineData("Outage", "Nemo.Outage", ErrorCategory.ConnectionError, "Get-NemoPendingWork")]
     public void Each_service_error_kind_has_its_id_category_and_advice_in_terms_of_the_modules_cmdlets(string kind, string id, ErrorCategory category, string advice)
     {
         var (gotId, gotCategory, gotAdvice) = Classify(Api(kind));

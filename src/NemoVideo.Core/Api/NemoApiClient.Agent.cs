@@ -6,7 +6,8 @@ public sealed partial class NemoApiClient
 {
     /// <summary>
     /// POST /run_sse and return once the event stream has begun. Failures before that (refused, 5xx, 429,
-    /// 1001) are retried like any call; once the stream runs, it is the caller's.
+    /// 1001) are retried like any call, but not a connection that broke or fell silent once made (the message may have
+    /// arrived: that is the caller's to follow up through the state); once the stream runs, it is the caller's.
     /// </summary>
     internal Task<HttpResponseMessage> OpenAgentStreamAsync(string sessionId, string message, CancellationToken turnToken, CancellationToken userToken)
     {
@@ -16,7 +17,19 @@ public sealed partial class NemoApiClient
             var request = CreateRequest(HttpMethod.Post, "run_sse", token);
             request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("text/event-stream"));
             request.Content = Json(body, NemoJsonContext.Default.RunSseRequest);
-            var response = await SendAsync(request, turnToken, userToken, Options.AgentTimeout).ConfigureAwait(false);
+            HttpResponseMessage response;
+            try
+            {
+                response = await SendAsync(request, turnToken, userToken, Options.AgentTimeout).ConfigureAwait(false);
+            }
+            catch (NemoApiException ex) when (ex.Kind == NemoErrorKind.ServerError && ex.StatusCode is null)
+            {
+                // Reset or silent after the connection was made: the message may have reached the agent, and a second
+                // one is charged again. Not sent again; the caller reads the state to learn what it did. (A refused
+                // connection or an unknown host never delivered it, and is tried again.)
+                ex.DoNotRepeat = true;
+                throw;
+            }
             if (response.IsSuccessStatusCode && !IsJson(response)) return response;
             using (response)
             {

@@ -20,6 +20,8 @@ public sealed partial class NemoApiClient : IDisposable
     private readonly string _skill;
     /// <summary>What this client's trace lines are about (a job's file), or null.</summary>
     private readonly string? _label;
+    /// <summary>Which addresses have answered, and since when one has not: shared by every view of the connection.</summary>
+    private readonly OutageWatch _outage;
 
     public NemoApiClient(NemoClientOptions options, TokenProvider? tokens = null, NemoEnvironment? environment = null, HttpMessageHandler? handler = null)
     {
@@ -28,12 +30,17 @@ public sealed partial class NemoApiClient : IDisposable
         Environment = environment ?? NemoEnvironment.Default;
         Tokens = tokens ?? new TokenProvider(options.BaseUri, Environment);
         Tokens.AttachFetcher(FetchAnonymousTokenAsync);
+        Tokens.Switched += (before, now) => Trace(new HttpCallRecord
+        {
+            Note = $"NEMO_TOKEN changed: using the {Describe(now)} from now on, instead of the {Describe(before)}.",
+        });
         // No automatic redirects: a redirect must never carry the token to another host.
         Http = new HttpClient(handler ?? new HttpClientHandler { AllowAutoRedirect = false, AutomaticDecompression = DecompressionMethods.GZip | DecompressionMethods.Deflate })
         {
             Timeout = System.Threading.Timeout.InfiniteTimeSpan, // per-call limits below; the agent may talk for 15 minutes
         };
         _ownsHttp = true;
+        _outage = new OutageWatch(options.OutageWindow, Environment.Now);
         _skill = NemoClientOptions.Mp3Skill; // the building blocks (Send-NemoVideo, Send-NemoMessage…) are the MP3 skill's, as its seed document describes them
         _retry = CreateRetry();
         BaseUri = options.BaseUri.AbsoluteUri.EndsWith("/", StringComparison.Ordinal) ? options.BaseUri : new Uri(options.BaseUri.AbsoluteUri + "/");
@@ -51,15 +58,49 @@ public sealed partial class NemoApiClient : IDisposable
         BaseUri = parent.BaseUri;
         _platform = parent._platform;
         _ownsHttp = false; // the parent owns the connection
+        _outage = parent._outage;
         _skill = skill;
         _label = label;
         _retry = CreateRetry();
     }
 
-    private ResiliencePipeline CreateRetry() => NemoResilience.Create(Options.Retry, (ex, attempt, delay) => Trace(new HttpCallRecord
+    private ResiliencePipeline CreateRetry() => NemoResilience.Create(Options.Retry, _outage,
+        (ex, attempt, delay) => Trace(new HttpCallRecord
+        {
+            Label = _label, Error = ex.ServerMessage, RetryAttempt = attempt, RetryAttempts = Options.Retry.MaxRetries, RetryDelay = delay,
+        }),
+        (ex, attempt, delay, until) => Trace(new HttpCallRecord
+        {
+            Label = _label, Error = ex.ServerMessage, RetryAttempt = attempt, RetryDelay = delay, OutageUntil = until,
+        }));
+
+    /// <summary>
+    /// Runs a call through the retries; a failure that ends an outage waited out for the whole window becomes one
+    /// <see cref="NemoErrorKind.Outage"/> error (an address that never answered keeps its own error: the address is wrong).
+    /// </summary>
+    private async Task<T> RetryingAsync<T>(Func<CancellationToken, Task<T>> call, CancellationToken ct)
     {
-        Label = _label, Error = ex.ServerMessage, RetryAttempt = attempt, RetryAttempts = Options.Retry.MaxRetries, RetryDelay = delay,
-    }));
+        try
+        {
+            return await _retry.ExecuteAsync(async c => await call(c).ConfigureAwait(false), ct).ConfigureAwait(false);
+        }
+        catch (NemoApiException ex) when (_outage.OutageSince(ex) is DateTimeOffset since && !_outage.WaitOut(ex))
+        {
+            throw new NemoApiException(NemoErrorKind.Outage,
+                $"The service at {ex.NoAnswerFrom} stopped answering at {since.ToLocalTime():HH:mm:ss} and did not answer again within {Describe(_outage.Window)} ({ex.ServerMessage.TrimEnd('.')})",
+                inner: ex);
+        }
+    }
+
+    private static string Describe(NemoToken? token) => token is null ? "none" : token.Source switch
+    {
+        TokenSource.Environment => $"token in NEMO_TOKEN ({token.Fingerprint})",
+        TokenSource.Cache => $"cached token ({token.Fingerprint})",
+        TokenSource.Anonymous => $"new anonymous token ({token.Fingerprint})",
+        _ => $"token given ({token.Fingerprint})",
+    };
+
+    private static string Describe(TimeSpan t) => t.TotalMinutes >= 1 && t.Seconds == 0 ? $"{t.TotalMinutes:0} minute{(t.TotalMinutes == 1 ? "" : "s")}" : $"{t.TotalSeconds:0} s";
 
     /// <summary>
     /// This client for one job: its calls carry <paramref name="skill"/> as X-Skill-Source (the seed skill whose job is
@@ -108,7 +149,7 @@ public sealed partial class NemoApiClient : IDisposable
             try
             {
                 var current = token;
-                return await _retry.ExecuteAsync(async c => await call(current, c).ConfigureAwait(false), ct).ConfigureAwait(false);
+                return await RetryingAsync(c => call(current, c), ct).ConfigureAwait(false);
             }
             catch (NemoApiException ex) when (ex.Kind == NemoErrorKind.TokenInvalid && !renewed)
             {
@@ -123,8 +164,7 @@ public sealed partial class NemoApiClient : IDisposable
     }
 
     /// <summary>Runs a call that needs no token, retrying transient faults.</summary>
-    internal async Task<T> WithoutTokenAsync<T>(Func<CancellationToken, Task<T>> call, CancellationToken ct) =>
-        await _retry.ExecuteAsync(async c => await call(c).ConfigureAwait(false), ct).ConfigureAwait(false);
+    internal Task<T> WithoutTokenAsync<T>(Func<CancellationToken, Task<T>> call, CancellationToken ct) => RetryingAsync(call, ct);
 
     /// <summary>One JSON call: send, read the whole (small) answer within the time limit, unwrap.</summary>
     internal async Task<ApiReply> CallOnceAsync(HttpMethod method, string path, NemoToken? token, Func<HttpContent?>? content,
@@ -154,11 +194,14 @@ public sealed partial class NemoApiClient : IDisposable
         try
         {
             var response = await Guard(() => Http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, attemptToken), request, userToken, limit).ConfigureAwait(false);
+            _outage.Answered(request.RequestUri);
             Trace(request, (int)response.StatusCode, null, watch.Elapsed);
             return response;
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
+            // No status line at all: refused, reset or silent. If the address answered before, that is an outage to wait out.
+            if (ex is NemoApiException { StatusCode: null } none) _outage.NoAnswer(request.RequestUri, none);
             Trace(request, null, ex is NemoApiException n ? n.ServerMessage : ex.GetType().Name, watch.Elapsed);
             throw;
         }

@@ -34,6 +34,15 @@ public sealed class NemoApiException : Exception
     /// <summary>The message without the advice.</summary>
     public string ServerMessage { get; }
 
+    /// <summary>
+    /// The origin (scheme://host:port) that gave no answer at all — refused, reset or silent before its status line —
+    /// or null when there was an answer (or none was asked for). Set by the client where the request was sent.
+    /// </summary>
+    internal string? NoAnswerFrom { get; set; }
+
+    /// <summary>The request may have reached the service although no answer came (a dropped /run_sse): sending it again could be charged twice.</summary>
+    internal bool DoNotRepeat { get; set; }
+
     /// <summary>True where trying the same request again later may succeed.</summary>
     public bool IsTransient => Kind is NemoErrorKind.ServerError or NemoErrorKind.RateLimited;
 
@@ -66,6 +75,7 @@ public sealed class NemoApiException : Exception
         NemoErrorKind.TokenRateLimited => "A token of your own avoids the limit: create one at nemovideo.com (Settings, API Tokens) and put it in NEMO_TOKEN.",
         NemoErrorKind.WrongOutput => "Convert on this machine with the local engine, or install ffmpeg so that such results are finished here.",
         NemoErrorKind.Unreachable => "Check the address: NEMO_API_URL (default https://mega-api-prod.nemovideo.ai), and any proxy.",
+        NemoErrorKind.Outage => "Run it again once the service answers: what was already paid for is kept and picked up then, without paying again.",
         NemoErrorKind.ConfigNotWritable => "Set NEMO_CONFIG_DIR to a folder this account can write, or NEMO_TOKEN to a token, which needs no folder.",
         _ => "",
     };

@@ -34,6 +34,14 @@ public sealed class NemoClientOptions
     public TimeSpan TransferIdleTimeout { get; set; } = TimeSpan.FromSeconds(120);
     /// <summary>Retries of transient faults.</summary>
     public RetrySettings Retry { get; set; } = new();
+    /// <summary>The default <see cref="OutageWindow"/>: five minutes.</summary>
+    public static readonly TimeSpan DefaultOutageWindow = TimeSpan.FromMinutes(5);
+    /// <summary>
+    /// How long the client waits out a service that answered earlier on this client and then stops answering (connection
+    /// refused or reset, no answer in time), trying again with backoff, before it gives up with <see cref="NemoErrorKind.Outage"/>.
+    /// An address that never answered is not waited for. Zero turns this off. NEMO_OUTAGE_WINDOW sets it (<see cref="ResolveOutageWindow"/>).
+    /// </summary>
+    public TimeSpan OutageWindow { get; set; } = DefaultOutageWindow;
     /// <summary>Called after every HTTP attempt (for -Verbose). Never given the token.</summary>
     public Action<HttpCallRecord>? Trace { get; set; }
 
@@ -46,6 +54,19 @@ public sealed class NemoClientOptions
             throw new NemoApiException(NemoErrorKind.InvalidRequest, $"'{text}' is not an http(s) address",
                 advice: "Give the API address (or NEMO_API_URL) as https://host[:port].");
         return uri;
+    }
+
+    /// <summary>NEMO_OUTAGE_WINDOW, in seconds (or as hh:mm:ss), else <see cref="DefaultOutageWindow"/>; 0 turns the wait off.</summary>
+    public static TimeSpan ResolveOutageWindow(NemoEnvironment environment)
+    {
+        var text = environment.GetVariable("NEMO_OUTAGE_WINDOW")?.Trim();
+        if (string.IsNullOrEmpty(text)) return DefaultOutageWindow;
+        if (double.TryParse(text, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var seconds) && seconds >= 0 && seconds <= TimeSpan.FromDays(1).TotalSeconds)
+            return TimeSpan.FromSeconds(seconds);
+        if (text!.Contains(":") && TimeSpan.TryParse(text, System.Globalization.CultureInfo.InvariantCulture, out var span) && span >= TimeSpan.Zero && span <= TimeSpan.FromDays(1))
+            return span;
+        throw new NemoApiException(NemoErrorKind.InvalidRequest, $"NEMO_OUTAGE_WINDOW is '{text}', not a number of seconds",
+            advice: "Set NEMO_OUTAGE_WINDOW to how many seconds to wait out a service that stops answering (for example 600), 0 to give up at once, or remove it for the default 5 minutes.");
     }
 
     /// <summary>Refuses settings that would put the token at risk.</summary>
@@ -92,8 +113,14 @@ public sealed class HttpCallRecord
     public TimeSpan Elapsed { get; init; }
     /// <summary>What failed when there was no status.</summary>
     public string? Error { get; init; }
+    /// <summary>Not a call: something the client decided that -Verbose should say (the token it uses changed). Holds no token.</summary>
+    public string? Note { get; init; }
+    /// <summary>For a wait through an outage (a service that answered, then stopped): when the wait ends at the latest.</summary>
+    public DateTimeOffset? OutageUntil { get; init; }
 
-    public override string ToString() => (Label is null ? "" : $"[{Label}] ") + (RetryDelay is TimeSpan wait
-        ? $"{Error ?? "A transient failure"}: retry {RetryAttempt} of {RetryAttempts} in {wait.TotalSeconds:0.0} s"
+    public override string ToString() => (Label is null ? "" : $"[{Label}] ") + (Note is not null ? Note : RetryDelay is TimeSpan wait
+        ? OutageUntil is DateTimeOffset until
+            ? $"{Error ?? "No answer"}: the service answered before, so this is waited out: trying again in {wait.TotalSeconds:0.0} s (attempt {RetryAttempt}; giving up at {until.ToLocalTime():HH:mm:ss})"
+            : $"{Error ?? "A transient failure"}: retry {RetryAttempt} of {RetryAttempts} in {wait.TotalSeconds:0.0} s"
         : $"{Method} {Path} -> {(StatusCode?.ToString() ?? Error ?? "no answer")} in {Elapsed.TotalMilliseconds:0} ms");
 }

@@ -45,4 +45,9 @@ public enum NemoErrorKind
     ConfigNotWritable,
     /// <summary>Plain http:// to a host that is not this machine: the token would cross the network unencrypted.</summary>
     InsecureHttp,
+    /// <summary>
+    /// The service had answered, then stopped answering (refused, reset, no answer in time) and did not answer again within
+    /// the outage window (<see cref="NemoClientOptions.OutageWindow"/>): a batch stops starting files, and paid work waits in the journal.
+    /// </summary>
+    Outage,
 }

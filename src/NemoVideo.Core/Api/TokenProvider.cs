@@ -6,6 +6,8 @@ namespace NemoVideo.Api;
 /// Decides which token a client uses — parameter, then NEMO_TOKEN, then the cache, then a new anonymous
 /// token — and replaces it once when the server rejects it. One instance is shared by every job of a
 /// connection, so a batch fetches a token at most once however many files run at the same time.
+/// NEMO_TOKEN is read again each time a token is asked for (unless a token was given): when it has changed — set,
+/// changed or removed — the next call uses what the order now gives, and <see cref="Switched"/> says so.
 /// </summary>
 public sealed class TokenProvider
 {
@@ -38,16 +40,41 @@ public sealed class TokenProvider
 
     internal void AttachFetcher(AnonymousTokenFetcher fetch) => _fetch ??= fetch;
 
+    /// <summary>
+    /// Said when the token in use changes because NEMO_TOKEN did: the token before (null if none was in use yet) and
+    /// the one now. Listeners get tokens, never their secrets in text (use <see cref="NemoToken.Fingerprint"/>).
+    /// </summary>
+    public event Action<NemoToken?, NemoToken>? Switched;
+
     /// <summary>The token to use now, resolving it the first time. Its stated expiry is not consulted: only a 1001 retires it.</summary>
     public async Task<NemoToken> GetAsync(CancellationToken ct)
     {
-        if (_current is NemoToken current) return current;
+        if (_current is NemoToken current && !EnvironmentChanged(current)) return current;
+        NemoToken? before, after;
         await _gate.WaitAsync(ct).ConfigureAwait(false);
         try
         {
-            return _current ??= await ResolveAsync(rejected: null, ct).ConfigureAwait(false);
+            before = _current;
+            if (before != null && !EnvironmentChanged(before)) return before;
+            after = _current = await ResolveAsync(rejected: null, ct).ConfigureAwait(false);
+            _renewed = false; // another token, another one renewal
         }
         finally { _gate.Release(); }
+        if (before != null && !before.SameSecret(after)) Switched?.Invoke(before, after);
+        return after;
+    }
+
+    /// <summary>
+    /// True when NEMO_TOKEN no longer says what the token in use was chosen by: it was set to another token, removed
+    /// after a token was taken from it, or set while the cache's or an anonymous token was in use. A token given to
+    /// the connection itself wins over the variable and is kept.
+    /// </summary>
+    private bool EnvironmentChanged(NemoToken current)
+    {
+        if (_explicit != null) return false;
+        var env = _environment.GetVariable("NEMO_TOKEN")?.Trim();
+        if (string.IsNullOrEmpty(env)) return current.Source == TokenSource.Environment;
+        return current.Source != TokenSource.Environment || !string.Equals(current.Value, env, StringComparison.Ordinal);
     }
 
     /// <summary>

@@ -20,7 +20,8 @@ public interface IBatchObserver
 /// Runs jobs side by side, at most <c>throttle</c> at once, in input order of starting, reporting each
 /// result as it finishes. One failure never stops the others — except running out of credits (2001) or an
 /// export refused for the token (HTTP 402): then every later file would pay for an edit it cannot get, so no
-/// new file is started and that is said once.
+/// new file is started and that is said once; the same when the service stopped answering for longer than the
+/// outage window (the client waits out shorter outages inside each call, so the jobs meet them only as a pause).
 /// </summary>
 public sealed class BatchRunner
 {
@@ -92,9 +93,12 @@ public sealed class BatchRunner
         ct.ThrowIfCancellationRequested();
     }
 
-    /// <summary>The failures that every later file would meet too, at a price.</summary>
+    /// <summary>
+    /// The failures that every later file would meet too, at a price — or, for a service that stopped answering and did
+    /// not come back within the outage window, at no gain: each would wait and fail the same way.
+    /// </summary>
     public static NemoApiException? StopsTheBatch(Exception ex) =>
-        ex is NemoApiException { Kind: NemoErrorKind.InsufficientCredits or NemoErrorKind.PlanRequired } api ? api : null;
+        ex is NemoApiException { Kind: NemoErrorKind.InsufficientCredits or NemoErrorKind.PlanRequired or NemoErrorKind.Outage } api ? api : null;
 
     private sealed class IndexedProgress : IProgress<JobProgress>
     {
