@@ -93,6 +93,7 @@ public abstract class MediaJobCommand : NemoCmdlet
         var requests = Plan(engine);
         if (WhatIf && _wouldRun > 0 && engine == NemoEngine.Cloud) SayCostUnderWhatIf();
         if (requests.Count == 0) return;
+        MakeDestinationFolder();
         Func<MediaJobRequest, IProgress<JobProgress>, CancellationToken, Task<JobResult>> run;
         if (engine == NemoEngine.Local)
         {
@@ -111,6 +112,24 @@ public abstract class MediaJobCommand : NemoCmdlet
         var observer = new Observer(this, requests);
         RunOrThrow((pipeline, ct) => runner.RunAsync(requests, observer.ReportingTo(pipeline), ct));
         WriteProgress(observer.Bars.Complete());
+    }
+
+    /// <summary>The planned files that will really run (past -WhatIf and -Confirm): their destination folder is made for them.</summary>
+    private readonly List<PlannedFile> _willRun = new();
+
+    /// <summary>A -Destination folder not there yet is made now, once some file will really be written into it.</summary>
+    private void MakeDestinationFolder()
+    {
+        try { BatchPlan.MakeFolders(_willRun); }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            ThrowTerminatingError(new ErrorRecord(ex, "Nemo.DestinationNotMade", ErrorCategory.WriteError, Destination)
+            {
+                ErrorDetails = new ErrorDetails($"The -Destination folder could not be made: {ex.Message}") { RecommendedAction = "Choose another -Destination, or make the folder first." },
+            });
+        }
+        foreach (var folder in _willRun.Select(f => f.FolderToMake).OfType<string>().Distinct(StringComparer.OrdinalIgnoreCase))
+            WriteVerbose($"Made the destination folder '{folder}'.");
     }
 
     /// <summary>Files -WhatIf said would be converted, and the edits they need.</summary>
@@ -203,11 +222,13 @@ public abstract class MediaJobCommand : NemoCmdlet
             // A video over the service's limit goes in parts, an edit each: said before the first is paid, -WhatIf or not.
             var edits = engine == NemoEngine.Cloud ? request.EditsNeeded() : 1;
             var parts = edits > 1 ? $" in {edits} parts ({edits} edits: the file is over the service's 500 MB limit)" : "";
-            if (!ShouldProcess(source, Describe(output) + parts + (file.Exists ? " (overwriting the existing file)" : "")))
+            var folder = file.FolderToMake is null ? "" : $" (making the folder '{file.FolderToMake}')";
+            if (!ShouldProcess(source, Describe(output) + parts + (file.Exists ? " (overwriting the existing file)" : "") + folder))
             {
                 if (WhatIf) { _wouldRun++; _wouldEdit += edits; }
                 continue;
             }
+            _willRun.Add(file);
             requests.Add(request);
         }
         return requests;

@@ -135,6 +135,28 @@ public class JobCmdletTests
     }
 
     [Fact]
+    public async Task A_destination_folder_not_there_yet_is_made_when_a_job_runs_and_never_under_WhatIf()
+    {
+        await using var stage = await Stage.StartAsync();
+        await stage.ClipsAsync(2);
+        using var shell = new Shell();
+        shell.Run("Set-Location -LiteralPath $dir; Connect-Nemo -BaseUri $uri | Out-Null; Compress-NemoVideo '.\\clip 1.mkv' -VideoBitrate 1M -Destination .\\small\\ -WhatIf", Vars(stage));
+        Assert.False(Directory.Exists(Path.Combine(stage.Folder, "small")));
+        Assert.Empty(shell.Errors);
+
+        // The help's example as printed: a trailing separator means a folder, made just before the job.
+        var one = shell.One("Set-Location -LiteralPath $dir; Compress-NemoVideo '.\\clip 1.mkv' -VideoBitrate 1M -Destination .\\small\\ -Verbose", Vars(stage));
+        Assert.Equal(Path.Combine(stage.Folder, "small", "clip 1.mp4"), ((FileInfo)one.BaseObject).FullName);
+        Assert.Contains(shell.Verbose, v => v.Message.StartsWith("Made the destination folder", StringComparison.Ordinal));
+
+        // Several inputs: a name that is not there yet is a folder too, with the folders above it.
+        var several = shell.Run("Set-Location -LiteralPath $dir; Get-ChildItem *.mkv | ConvertTo-NemoMp3 -Destination out/mp3", Vars(stage));
+        Assert.Equal(2, several.Count);
+        Assert.Equal(new[] { "clip 1.mp3", "clip 2.mp3" }, Directory.GetFiles(Path.Combine(stage.Folder, "out", "mp3")).Select(Path.GetFileName).Order());
+        Assert.Empty(shell.Errors);
+    }
+
+    [Fact]
     public async Task A_balance_short_of_the_batch_is_said_once_before_any_edit_with_what_will_likely_convert()
     {
         await using var stage = await Stage.StartAsync(o => o.AnonymousCredits = 120); // 50 an edit: two of four

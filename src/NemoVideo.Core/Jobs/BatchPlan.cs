@@ -20,12 +20,13 @@ public enum PlannedAction
 /// <summary>One source of a batch with its output and what becomes of it.</summary>
 public sealed class PlannedFile
 {
-    internal PlannedFile(string source, string output, PlannedAction action, bool exists)
+    internal PlannedFile(string source, string output, PlannedAction action, bool exists, string? folderToMake)
     {
         Source = source;
         Output = output;
         Action = action;
         Exists = exists;
+        FolderToMake = folderToMake;
     }
 
     public string Source { get; }
@@ -33,6 +34,11 @@ public sealed class PlannedFile
     public PlannedAction Action { get; }
     /// <summary>The output exists now.</summary>
     public bool Exists { get; }
+    /// <summary>
+    /// The destination folder this output goes into when it is not there yet: made by <see cref="BatchPlan.MakeFolders"/>
+    /// just before the work, and only if the file's job really runs (never under -WhatIf). Null when nothing is to be made.
+    /// </summary>
+    public string? FolderToMake { get; }
 }
 
 /// <summary>
@@ -42,12 +48,16 @@ public sealed class PlannedFile
 public static class BatchPlan
 {
     /// <summary>
-    /// Each source's output and action. A destination that is not a folder while there are several sources is an
-    /// <see cref="ArgumentException"/> for the whole batch.
+    /// Each source's output and action. A destination that is not there yet is a folder to make when its name ends in
+    /// a separator, or when there are several sources (unless its name ends in the output's extension: that names a
+    /// file); with one source and no separator it is the output's file name. A destination that is an existing file,
+    /// or names one, while there are several sources is an <see cref="ArgumentException"/> for the whole batch.
     /// </summary>
     public static IReadOnlyList<PlannedFile> Decide(IReadOnlyList<string> sources, string? destination, string extension, string sameNameSuffix,
         bool overwrite, bool skipExisting)
     {
+        var folderToMake = MissingFolder(destination, extension, sources.Count);
+        if (folderToMake != null) destination = folderToMake + Path.DirectorySeparatorChar;
         var outputs = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         var plan = new List<PlannedFile>(sources.Count);
         foreach (var source in sources)
@@ -57,9 +67,28 @@ public static class BatchPlan
             var action = !outputs.Add(output) ? PlannedAction.SameOutput
                 : exists && !overwrite ? (skipExisting ? PlannedAction.Skip : PlannedAction.Refuse)
                 : PlannedAction.Run;
-            plan.Add(new PlannedFile(source, output, action, exists));
+            plan.Add(new PlannedFile(source, output, action, exists, folderToMake));
         }
         return plan;
+    }
+
+    /// <summary>Makes the folders the files about to run need (<see cref="PlannedFile.FolderToMake"/>); a folder there already is left as it is.</summary>
+    public static void MakeFolders(IEnumerable<PlannedFile> files)
+    {
+        foreach (var folder in files.Select(f => f.FolderToMake).OfType<string>().Distinct(StringComparer.OrdinalIgnoreCase))
+            Directory.CreateDirectory(folder);
+    }
+
+    /// <summary>The full path of the destination when it means a folder that is not there yet; otherwise null.</summary>
+    private static string? MissingFolder(string? destination, string extension, int sources)
+    {
+        if (string.IsNullOrEmpty(destination)) return null;
+        var full = Path.GetFullPath(destination);
+        var trimmed = full.TrimEnd(Path.DirectorySeparatorChar, Path.AltDirectorySeparatorChar);
+        if (trimmed.Length == 0 || Directory.Exists(trimmed) || File.Exists(trimmed)) return null;
+        var endsInSeparator = destination!.EndsWith("/", StringComparison.Ordinal) || destination.EndsWith("\\", StringComparison.Ordinal);
+        var namesAFile = trimmed.EndsWith(extension, StringComparison.OrdinalIgnoreCase);
+        return endsInSeparator || (sources > 1 && !namesAFile) ? trimmed : null;
     }
 
     /// <summary>

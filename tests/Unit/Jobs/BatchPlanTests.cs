@@ -54,6 +54,46 @@ public sealed class BatchPlanTests : IDisposable
     }
 
     [Fact]
+    public void A_destination_not_there_yet_is_a_folder_to_make_when_it_ends_in_a_separator_or_takes_several_sources()
+    {
+        var a = Source("a.mkv");
+        var b = Source("b.mkv");
+        var small = _env.PathIn("small");
+
+        var one = BatchPlan.Decide(new[] { a }, small + Path.DirectorySeparatorChar, ".mp3", ".out", false, false).Single();
+        Assert.Equal((Path.Combine(small, "a.mp3"), small), (one.Output, one.FolderToMake));
+        Assert.False(Directory.Exists(small)); // deciding makes nothing: the cmdlet makes it only for a job that runs
+
+        var several = BatchPlan.Decide(new[] { a, b }, Path.Combine(small, "deeper"), ".mp3", ".out", false, false);
+        Assert.Equal(new[] { Path.Combine(small, "deeper", "a.mp3"), Path.Combine(small, "deeper", "b.mp3") }, several.Select(p => p.Output));
+        Assert.All(several, p => Assert.Equal(Path.Combine(small, "deeper"), p.FolderToMake));
+
+        BatchPlan.MakeFolders(several);
+        Assert.True(Directory.Exists(Path.Combine(small, "deeper")));
+        Assert.All(BatchPlan.Decide(new[] { a, b }, Path.Combine(small, "deeper"), ".mp3", ".out", false, false), p => Assert.Null(p.FolderToMake));
+    }
+
+    [Fact]
+    public void A_single_source_without_a_separator_names_a_file_and_makes_no_folder()
+    {
+        var a = Source("a.mkv");
+        var plan = BatchPlan.Decide(new[] { a }, _env.PathIn("episode"), ".mp3", ".out", false, false).Single();
+        Assert.Equal((_env.PathIn("episode"), (string?)null), (plan.Output, plan.FolderToMake));
+        var nested = BatchPlan.Decide(new[] { a }, Path.Combine(_env.PathIn("missing"), "episode.mp3"), ".mp3", ".out", false, false).Single();
+        Assert.Null(nested.FolderToMake); // a file name's folder must exist: CheckWritable says so before any work
+        Assert.Null(BatchPlan.Decide(new[] { a }, null, ".mp3", ".out", false, false).Single().FolderToMake);
+    }
+
+    [Fact]
+    public void Several_sources_and_a_name_in_the_outputs_extension_or_an_existing_file_are_still_refused()
+    {
+        var sources = new[] { Source("a.mkv"), Source("b.mkv") };
+        var existing = Source("taken");
+        Assert.Throws<ArgumentException>(() => BatchPlan.Decide(sources, _env.PathIn("missing.mp3"), ".mp3", ".out", false, false));
+        Assert.Throws<ArgumentException>(() => BatchPlan.Decide(sources, existing, ".mp3", ".out", false, false));
+    }
+
+    [Fact]
     public void Only_sources_the_service_would_take_count_towards_the_credits()
     {
         var good = Source("good.mp4");
