@@ -64,8 +64,8 @@ public class DocumentationExampleTests
         },
         new("README.md § Podcast episodes")
         {
-            Stock = ["Recordings/episode-11.mkv:podcast", "show-cover.jpg", "episode-12.mp4:podcast", "chapters.csv"],
-            Makes = ["Recordings/episode-11.mp3", "episode-12.mp3"],
+            Stock = ["Recordings/episode-11.mkv:podcast", "show-cover.jpg", "episode-12.mp4:podcast", "chapters.csv", "episode-41.mp3"],
+            Makes = ["Recordings/episode-11.mp3", "episode-12.mp3", "episode-41.audio.mp3"],
         },
 
         // about_NemoVideo.md
