@@ -11,7 +11,7 @@ public sealed class MediaReport
 {
     public string FullName { get; init; } = "";
     public string Name => Path.GetFileName(FullName);
-    /// <summary>MP3, MP4, MOV, Matroska, WebM, WAV, or Unknown / NotMedia.</summary>
+    /// <summary>MP3, MP2, MP4, MOV, Matroska, WebM, WAV, AVI, or Unknown / NotMedia.</summary>
     public string Container { get; init; } = "";
     public bool HasVideo { get; init; }
     public bool HasAudio { get; init; }
@@ -79,6 +79,7 @@ public sealed class MediaReport
         MediaContainer.Mp4 => f.Brand?.Trim() == "qt" ? "MOV" : "MP4",
         MediaContainer.Matroska => f.Brand == "webm" ? "WebM" : "Matroska",
         MediaContainer.Wave => "WAV",
+        MediaContainer.Avi => "AVI",
         MediaContainer.Other => "NotMedia",
         _ => "Unknown",
     };
