@@ -131,8 +131,15 @@ public static class MediaProbe
         };
     }
 
+    /// <summary>
+    /// The last lines ffmpeg or ffprobe wrote, to quote to a user: without the "[mov,mp4,m4a,3gp,3g2,mj2 @ 0x562b51a69180] "
+    /// each line starts with (which part of ffmpeg spoke, and where in its memory), only the words.
+    /// </summary>
     internal static string LastLines(string text, int lines = 6) =>
-        string.Join(Environment.NewLine, Enumerable.Reverse(Enumerable.Reverse(text.Split(new[] { '\r', '\n' }, StringSplitOptions.RemoveEmptyEntries)).Take(lines)));
+        string.Join(Environment.NewLine, Enumerable.Reverse(Enumerable.Reverse(text.Split(new[] { '\r', '\n' }, StringSplitOptions.RemoveEmptyEntries)
+            .Select(line => LogPrefix.Replace(line, "")).Where(line => line.Trim().Length > 0)).Take(lines)));
+
+    private static readonly System.Text.RegularExpressions.Regex LogPrefix = new(@"^(\[[^\]\[]* @ (0x)?[0-9a-fA-F]+\] *)+");
 
     private static string? Str(JsonElement e, string name) => e.ValueKind == JsonValueKind.Object && e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
     private static string? Tag(JsonElement tags, string name)

@@ -17,6 +17,8 @@ public enum MediaContainer
     Wave,
     /// <summary>Recognised as something that is not media: text, JSON, HTML.</summary>
     Other,
+    /// <summary>RIFF AVI (and OpenDML AVI past 1 GB).</summary>
+    Avi,
 }
 
 /// <summary>What a file is, measured from its own bytes (see <see cref="MediaInspector"/>).</summary>
@@ -82,6 +84,11 @@ public sealed class MediaFacts
                 if (HasVideo) parts.Add((VideoCodec ?? "video") + (Width is int w && Height is int h ? $" {w}x{h}" : ""));
                 if (HasAudio) parts.Add((AudioCodec ?? "audio") + (AudioBitrateKbps is int ak && !HasVideo ? $" {ak} kbps" : ""));
                 return $"{kind} {(HasVideo ? "video" : HasAudio ? "audio file" : "file without audio or video")}" + (parts.Count > 0 ? " (" + string.Join(", ", parts) + ")" : "") + length + cut;
+            case MediaContainer.Avi:
+                var streams = new List<string>();
+                if (HasVideo) streams.Add((VideoCodec ?? "video") + (Width is int aw && Height is int ah ? $" {aw}x{ah}" : ""));
+                if (HasAudio) streams.Add(AudioCodec ?? "audio");
+                return $"an AVI {(HasVideo ? "video" : HasAudio ? "audio file" : "file without audio or video")}" + (streams.Count > 0 ? " (" + string.Join(", ", streams) + ")" : "") + length + cut;
             case MediaContainer.Wave:
                 return $"a WAV file ({AudioCodec ?? "pcm"}{length})";
             case MediaContainer.Other:

@@ -26,6 +26,8 @@ public static class MediaInspector
             return Damaged(MediaContainer.Mp4, length, () => Mp4Reader.TryRead(seekable, length)) ?? Unrecognised(head, count, length);
         if (count >= 4 && head[0] == 0x1A && head[1] == 0x45 && head[2] == 0xDF && head[3] == 0xA3)
             return Damaged(MediaContainer.Matroska, length, () => MatroskaReader.Read(seekable, length))!;
+        if (AviReader.IsAvi(head, count))
+            return Damaged(MediaContainer.Avi, length, () => AviReader.Read(seekable, length))!;
         if (WaveReader.IsWave(head, count))
             return Damaged(MediaContainer.Wave, length, () => WaveReader.Read(seekable, length))!;
         if (count >= 3 && (Tag3(head, "ID3") || head[0] == 0xFF && (head[1] & 0xE0) == 0xE0))

@@ -11,7 +11,7 @@ public sealed class MediaReport
 {
     public string FullName { get; init; } = "";
     public string Name => Path.GetFileName(FullName);
-    /// <summary>MP3, MP4, MOV, Matroska, WebM, WAV, or Unknown / NotMedia.</summary>
+    /// <summary>MP3, MP2, MP4, MOV, Matroska, WebM, WAV, AVI, or Unknown / NotMedia.</summary>
     public string Container { get; init; } = "";
     public bool HasVideo { get; init; }
     public bool HasAudio { get; init; }
@@ -30,6 +30,8 @@ public sealed class MediaReport
     public int? Height { get; init; }
     /// <summary>The file's size in bytes.</summary>
     public long Length { get; init; }
+    /// <summary>Every audio track, numbered from 1 in the file's order, as -AudioTrack counts them and -AudioLanguage picks among them.</summary>
+    public MediaAudioTrack[] AudioTracks { get; init; } = Array.Empty<MediaAudioTrack>();
     public string? Title { get; init; }
     public string? Artist { get; init; }
     public string? Album { get; init; }
@@ -66,6 +68,9 @@ public sealed class MediaReport
             Bitrate = audioOnly && facts.AudioBitrateKbps is int a ? a
                 : facts.Duration is TimeSpan d && d.TotalSeconds > 0 ? (int)Math.Round(facts.Length * 8 / d.TotalSeconds / 1000) : null,
             BitrateMode = facts.Container == MediaContainer.Mp3 ? (facts.IsVbr == true ? "VBR" : "CBR") : null,
+            AudioTracks = (facts.AudioTracks.Count > 0 ? facts.AudioTracks
+                    : facts.HasAudio ? new[] { new AudioTrackFacts { Codec = facts.AudioCodec, Channels = facts.Channels, SampleRate = facts.SampleRate } } : Array.Empty<AudioTrackFacts>())
+                .Select((t, i) => new MediaAudioTrack { Number = i + 1, Codec = t.Codec, Language = t.Language, Channels = t.Channels, SampleRate = t.SampleRate, Title = t.Title }).ToArray(),
             SampleRate = facts.SampleRate, Channels = facts.Channels, Width = facts.Width, Height = facts.Height, Length = facts.Length,
             Title = Tag("title"), Artist = Tag("artist"), Album = Tag("album"), Tags = facts.Tags, Chapters = facts.Chapters.ToArray(),
             Cover = facts.Cover?.ToString(), TagFormat = facts.TagFormat, Truncated = facts.Truncated,
@@ -79,9 +84,34 @@ public sealed class MediaReport
         MediaContainer.Mp4 => f.Brand?.Trim() == "qt" ? "MOV" : "MP4",
         MediaContainer.Matroska => f.Brand == "webm" ? "WebM" : "Matroska",
         MediaContainer.Wave => "WAV",
+        MediaContainer.Avi => "AVI",
         MediaContainer.Other => "NotMedia",
         _ => "Unknown",
     };
 
     public override string ToString() => Name + ": " + Description;
+}
+
+/// <summary>One audio track of a <see cref="MediaReport"/>: its number (from 1), codec, language, channels, rate and title.</summary>
+public sealed class MediaAudioTrack
+{
+    /// <summary>From 1, in the file's order: the number -AudioTrack takes.</summary>
+    public int Number { get; init; }
+    public string? Codec { get; init; }
+    /// <summary>The language tag (ISO 639-2, such as eng) -AudioLanguage matches; null when the track has none.</summary>
+    public string? Language { get; init; }
+    public int? Channels { get; init; }
+    public int? SampleRate { get; init; }
+    public string? Title { get; init; }
+
+    /// <summary>"1: aac eng, stereo, 48 kHz" — how a list of them reads in Format-List.</summary>
+    public override string ToString()
+    {
+        var parts = new List<string> { Codec ?? "audio" };
+        if (Language != null) parts[0] += " " + Language;
+        if (Channels is int c) parts.Add(c switch { 1 => "mono", 2 => "stereo", _ => c + " channels" });
+        if (SampleRate is int r) parts.Add((r / 1000.0).ToString("0.###", CultureInfo.InvariantCulture) + " kHz");
+        if (!string.IsNullOrEmpty(Title)) parts.Add("\"" + Title + "\"");
+        return Number + ": " + string.Join(", ", parts);
+    }
 }

@@ -74,6 +74,24 @@ public class MediaProbeTests : IDisposable
     }
 
     [Fact]
+    public async Task What_ffprobe_said_is_quoted_without_its_demuxer_and_address_prefix()
+    {
+        // An MP4 whose index is at the end, cut before it: ffprobe says "[mov,mp4,m4a,3gp,3g2,mj2 @ 0x55…] moov atom not found".
+        var clip = await Media.ClipAsync(".mp4", seconds: 2);
+        var bytes = await File.ReadAllBytesAsync(clip);
+        var path = _env.PathIn("cut.mp4");
+        await File.WriteAllBytesAsync(path, bytes.AsSpan(0, bytes.Length / 2).ToArray());
+
+        var ex = await Assert.ThrowsAsync<InputError>(() => MediaProbe.ProbeAsync(Tools, path));
+
+        Assert.Contains("moov atom not found", ex.Message);
+        Assert.DoesNotContain("@ 0x", ex.Message);
+        Assert.DoesNotContain("[mov,", ex.Message);
+        Assert.Equal("moov atom not found" + Environment.NewLine + "cut.mp4: Invalid data found",
+            MediaProbe.LastLines("[mov,mp4,m4a,3gp,3g2,mj2 @ 0x562b51a69180] moov atom not found\n[in#0 @ 0x1] cut.mp4: Invalid data found\n"));
+    }
+
+    [Fact]
     public async Task A_missing_file_and_an_empty_one_are_told_apart_before_ffprobe_runs()
     {
         var missing = await Assert.ThrowsAsync<InputError>(() => MediaProbe.ProbeAsync(Tools, _env.PathIn("gone.mkv")));
