@@ -158,6 +158,12 @@ public class DocumentationExampleTests
         // Disconnect-Nemo.md
         new("Disconnect-Nemo.md Example 1") { Before = "Connect-Nemo | Out-Null" },
         new("Disconnect-Nemo.md Example 2") { Before = "Connect-Nemo | Out-Null" },
+        new("Disconnect-Nemo.md Example 3")
+        {
+            Before = "Connect-Nemo | Out-Null",
+            Substitutions = [("'<a token from nemovideo.com, Settings, API Tokens>'", "'nemo_example_token'",
+                "a placeholder for a token a person makes at nemovideo.com; clearing the cache does not use it")],
+        },
 
         // Get-NemoCredit.md
         new("Get-NemoCredit.md Example 1"),
