@@ -55,8 +55,8 @@ internal static class LoudnessBench
                 var (aMed, aWorst) = Distances(a);
                 var (bMed, bWorst) = Distances(b);
                 var label = $"{n} {group} × {F(t, "0")} LUFS / {F(tp, "0")} dBTP";
-                results.Add(new Row("Loudness", $"{label}: distance from the target by loudgain (LU), median / worst", $"{F(aMed)} / {F(aWorst)}",
-                    b.Count == 0 ? "–" : $"{F(bMed)} / {F(bWorst)} (before)", b.Count == 0 || bWorst == 0 ? double.NaN : aWorst / bWorst,
+                results.Add(new Row("Loudness", $"{label}: distance from the target by loudgain (LU), median / worst", $"{F(aMed)} / {F(aWorst)}{Made(a)}",
+                    b.Count == 0 ? "–" : $"{F(bMed)} / {F(bWorst)} (before{Made(b)})", b.Count == 0 || bWorst == 0 ? double.NaN : aWorst / bWorst,
                     $"worst ≤ {F(LoudnessTarget.Tolerance, "0.0")}", aWorst <= LoudnessTarget.Tolerance, Raw(a) + (b.Count == 0 ? "" : "; before: " + Raw(b))));
                 var (aPeak, bPeak) = (WorstPeak(a, tp), WorstPeak(b, tp));
                 var corrected = a.Count(l => l.Passes > 1);
@@ -128,6 +128,10 @@ internal static class LoudnessBench
     private static string Raw(IEnumerable<Landing> l) => string.Join(", ", l.Select(x => x.Error is null
         ? $"{Path.GetFileNameWithoutExtension(x.Source)} {F(x.Integrated, "0.00")}/{F(x.TruePeak, "0.00")}" + (x.Passes is int p ? $" ({p} pass{(p == 1 ? "" : "es")})" : "")
         : $"{Path.GetFileNameWithoutExtension(x.Source)} failed"));
+
+    /// <summary>Said when some jobs failed: the figures are of the files made.</summary>
+    private static string Made(IReadOnlyCollection<Landing> l) =>
+        l.Any(x => x.Error != null) ? $", of the {l.Count(x => x.Error is null)} of {l.Count} made; {l.Count(x => x.Error != null)} refused as missing the target" : "";
 
     private static string F(double v, string format = "0.00") => Harness.F(v, format);
 
