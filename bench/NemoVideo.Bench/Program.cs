@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using NemoVideo.Bench;
 
-// dotnet run -c Release --project bench/NemoVideo.Bench [-- --quick] [--only upload,polling,batch,stream,local,podcast,verify,nightly,size,codec,bigfiles] [--out bench/RESULTS.md] [--dir /tmp/nemo-bigfiles-bench]
+// dotnet run -c Release --project bench/NemoVideo.Bench [-- --quick] [--only upload,polling,batch,stream,local,podcast,verify,nightly,size,codec,bigfiles,loudness] [--out bench/RESULTS.md] [--dir /tmp/nemo-bigfiles-bench] [--before /tmp/loud-before]
 if (args.Length > 0 && args[0] == "memprobe") return await TransferBench.MemProbeAsync(args);
 if (args.Length > 0 && args[0] == "tokenprobe") return await TokenProbe.RunAsync(args);
 
@@ -28,6 +28,7 @@ try
     if (only.Contains("size")) await SizeBench.RunAsync(results, work, quick ? 1 : 3);
     if (only.Contains("codec")) await SizeBench.CodecAsync(results, work);
     if (only.Contains("bigfiles")) await BigFilesBench.RunAsync(results, work, Arg("--dir") ?? Path.Combine(Path.GetTempPath(), "nemo-bigfiles-bench"), quick ? 3 : 5);
+    if (only.Contains("loudness")) await LoudnessBench.RunAsync(results, work, Arg("--before"), quick ? 2 : 4, quick ? 1 : 3);
     if (only.Contains("polling")) await JobBench.PollingAsync(results, work, clip, quick ? new[] { 17, 23 } : new[] { 85, 92, 97 });
     results.Note("Upload/download: the 450 MiB file is uncompressed video in Matroska (valid media, so the emulator accepts it); both sides send the same bytes to the same endpoint, and the emulator writes them to disk either way.");
     results.Note("Memory: the peak working set of a fresh process of this harness that uploads one file, 450 MiB against 1 MiB; the difference is what the file's size costs.");

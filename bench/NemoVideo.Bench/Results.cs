@@ -18,7 +18,7 @@ internal sealed class Results
 
     public void Note(string text) { lock (_notes) _notes.Add(text); }
 
-    private static string Ratio(double r) => Harness.F(r, r < 0.1 ? "0.0000" : "0.00");
+    private static string Ratio(double r) => double.IsNaN(r) ? "–" : Harness.F(r, r < 0.1 ? "0.0000" : "0.00");
 
     public string Markdown(string machine, TimeSpan took)
     {
