@@ -121,6 +121,21 @@ public class AudioSourceTests : IDisposable
         Assert.Equal((0, 0), (emu.Store.SessionCount, emu.Store.Uploads.Count));
     }
 
+    [Theory]
+    [InlineData(".m4b")]
+    [InlineData(".mp3")]
+    public async Task An_audiobooks_or_an_episodes_chapters_and_title_are_carried_like_a_videos(string extension)
+    {
+        // The podcast recording's audio, its chapters and tags as the book or episode carries them.
+        var recording = await Media.PodcastSourceAsync(".mkv");
+        var source = await Media.MadeAsync("chaptered" + extension, path => new List<string>
+            { "-i", recording, "-map", "0:a", "-map_metadata", "0", "-map_chapters", "0", "-c:a", extension == ".mp3" ? "libmp3lame" : "aac", "-b:a", "96k", "-id3v2_version", "3", path });
+        var result = await new LocalJob(FfmpegTools.Locate()).RunAsync(new Mp3Request(source, _env.PathIn("book.mp3"), 128));
+        var facts = MediaInspector.Inspect(result.Output.FullName);
+        Assert.Equal(Media.PodcastChapters.Select(c => c.Title), facts.Chapters.Select(c => c.Title));
+        Assert.Equal("Episode 42: Loudness", facts.Tags.GetValueOrDefault("title") ?? facts.Tags.GetValueOrDefault("TITLE"));
+    }
+
     [Fact]
     public async Task An_MP3_with_nothing_asked_is_copied_on_this_machine_and_a_rate_below_the_default_is_said()
     {
