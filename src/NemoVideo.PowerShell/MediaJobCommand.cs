@@ -13,6 +13,8 @@ public abstract class MediaJobCommand : NemoCmdlet
 {
     private readonly List<string> _sources = new();
     private readonly HashSet<string> _seen = new(StringComparer.OrdinalIgnoreCase);
+    private readonly List<NemoVideo.Jobs.PendingWork> _pending = new();
+    private const string PendingSet = "PendingWork";
 
     /// <summary>Files to convert; wildcards allowed.</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ParameterSetName = "Path")]
@@ -25,6 +27,11 @@ public abstract class MediaJobCommand : NemoCmdlet
     [Alias("PSPath", "FullName")]
     [ValidateNotNullOrEmpty]
     public string[]? LiteralPath { get; set; }
+
+    /// <summary>Paid work from Get-NemoPendingWork, finished as first asked: its output and every parameter of the run that paid for it, with no new edit. Parameters given here that shape the output are ignored, with a warning.</summary>
+    [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = PendingSet)]
+    [ValidateNotNull]
+    public NemoVideo.Jobs.PendingWork[]? PendingWork { get; set; }
 
     /// <summary>A folder for the results, or for a single input a file name. Default: beside each source.</summary>
     [Parameter]
@@ -65,6 +72,8 @@ public abstract class MediaJobCommand : NemoCmdlet
     protected abstract string Activity { get; }
     /// <summary>What ShouldProcess says is about to happen.</summary>
     protected abstract string Describe(string output);
+    /// <summary>The kind of request this cmdlet makes (<see cref="JobParameters.Kind"/>): pending work of another kind is not its to finish.</summary>
+    protected abstract string RequestKind { get; }
     /// <summary>The core request for one file.</summary>
     protected abstract MediaJobRequest CreateRequest(string source, string output, bool overwrite, TimeSpan timeout);
     /// <summary>Notes added to each output FileInfo besides Source, Duration and SessionId.</summary>
@@ -82,6 +91,12 @@ public abstract class MediaJobCommand : NemoCmdlet
 
     protected override void ProcessRecord()
     {
+        if (ParameterSetName == PendingSet)
+        {
+            foreach (var work in PendingWork ?? Array.Empty<NemoVideo.Jobs.PendingWork>())
+                if (_seen.Add(work.Source + "\n" + work.Output)) _pending.Add(work);
+            return;
+        }
         var literal = ParameterSetName.EndsWith("LiteralPath", StringComparison.Ordinal); // a cmdlet's own sets end in the path kind they take
         foreach (var file in ResolveFiles(literal ? LiteralPath : Path, literal))
             if (_seen.Add(file)) _sources.Add(file);
@@ -89,8 +104,10 @@ public abstract class MediaJobCommand : NemoCmdlet
 
     protected override void EndProcessing()
     {
-        var engine = Engine ?? (Session ?? ModuleState.Current)?.DefaultEngine ?? NemoEngine.Cloud;
-        var requests = Plan(engine);
+        var pending = ParameterSetName == PendingSet;
+        // Paid work is the cloud's: it is finished there, whatever the engine.
+        var engine = pending ? NemoEngine.Cloud : Engine ?? (Session ?? ModuleState.Current)?.DefaultEngine ?? NemoEngine.Cloud;
+        var requests = pending ? PlanPending() : Plan(engine);
         if (WhatIf && _wouldRun > 0 && engine == NemoEngine.Cloud) SayCostUnderWhatIf();
         if (requests.Count == 0) return;
         MakeDestinationFolder();
@@ -186,6 +203,78 @@ public abstract class MediaJobCommand : NemoCmdlet
             ThrowTerminatingError(ToErrorRecord(ex, null));
             throw; // not reached
         }
+    }
+
+    /// <summary>Parameters that do not shape a request: given with pending work, they are not said to be ignored.</summary>
+    private static readonly HashSet<string> NotShaping = new(StringComparer.OrdinalIgnoreCase)
+    {
+        PendingSet, nameof(ThrottleLimit), nameof(Session), "WhatIf", "Confirm", "Verbose", "Debug", "ErrorAction", "WarningAction", "InformationAction",
+        "ProgressAction", "ErrorVariable", "WarningVariable", "InformationVariable", "OutVariable", "OutBuffer", "PipelineVariable",
+    };
+
+    /// <summary>The cmdlet that makes requests of <paramref name="kind"/>.</summary>
+    private static string CmdletOf(string kind) => kind == JobParameters.Mp3Kind ? "ConvertTo-NemoMp3" : kind == JobParameters.CompressKind ? "Compress-NemoVideo" : kind;
+
+    /// <summary>
+    /// Pending work is finished as first asked: each entry's own request, output and parameters, so its journal key is
+    /// the same and no edit is paid again. An entry that cannot be finished is an error of its own; the others go on.
+    /// </summary>
+    private List<MediaJobRequest> PlanPending()
+    {
+        var ignored = MyInvocation.BoundParameters.Keys.Where(k => !NotShaping.Contains(k)).Select(k => "-" + k).ToList();
+        if (ignored.Count > 0)
+            WriteWarning($"Pending work is finished as first asked (its output and every parameter of the run that paid for it): {string.Join(", ", ignored)} given here {(ignored.Count == 1 ? "is" : "are")} ignored.");
+        var requests = new List<MediaJobRequest>();
+        foreach (var work in _pending)
+        {
+            if (WhyUnfinishable(work) is ErrorRecord error) { WriteError(error); continue; }
+            var request = work.Parameters!.ToRequest(work.Source);
+            var exists = File.Exists(request.OutputPath);
+            if (!ShouldProcess(work.Source, $"Finish the work paid for on {work.Started.ToLocalTime():yyyy-MM-dd HH:mm} ({request.Instruction.TrimEnd('.')}) into '{request.OutputPath}'"
+                                             + (exists ? " (overwriting the existing file)" : "")))
+            {
+                if (WhatIf) _wouldRun++;
+                continue;
+            }
+            var folder = System.IO.Path.GetDirectoryName(request.OutputPath);
+            if (!string.IsNullOrEmpty(folder) && !Directory.Exists(folder))
+            {
+                try { Directory.CreateDirectory(folder); WriteVerbose($"Made the destination folder '{folder}'."); }
+                catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+                {
+                    WriteError(new ErrorRecord(ex, "Nemo.DestinationNotMade", ErrorCategory.WriteError, work));
+                    continue;
+                }
+            }
+            requests.Add(request);
+        }
+        return requests;
+    }
+
+    /// <summary>Why <paramref name="work"/> cannot be finished by this cmdlet, as its error; null when it can.</summary>
+    private ErrorRecord? WhyUnfinishable(NemoVideo.Jobs.PendingWork work)
+    {
+        var cmdlet = MyInvocation.MyCommand.Name;
+        ErrorRecord Error(string id, ErrorCategory category, string message, string advice) =>
+            new(new InvalidOperationException(message), id, category, work) { ErrorDetails = new ErrorDetails(message) { RecommendedAction = advice } };
+        if (work.Parameters is null)
+            return Error("Nemo.PendingWorkWithoutRequest", ErrorCategory.InvalidData,
+                $"The pending work on '{work.Source}' was written down by an earlier version, which did not keep its request, so it cannot be finished from here.",
+                "Run the command that paid for it again on that file, with the same parameters and -Destination: it picks the work up without a new edit.");
+        if (work.Parameters.Kind != RequestKind)
+            return Error("Nemo.PendingWorkOtherKind", ErrorCategory.InvalidArgument,
+                $"The pending work on '{work.Source}' was paid for by {CmdletOf(work.Parameters.Kind)}, not {cmdlet}: {cmdlet} cannot finish it.",
+                $"Pipe it into {CmdletOf(work.Parameters.Kind)}: Get-NemoPendingWork | Where-Object Kind -eq {work.Parameters.Kind} | {CmdletOf(work.Parameters.Kind)}");
+        var source = new FileInfo(work.Source);
+        if (!source.Exists)
+            return Error("Nemo.PendingWorkSourceGone", ErrorCategory.ObjectNotFound,
+                $"'{work.Source}' is gone: the work paid for on it cannot be finished.",
+                "Put the file back where it was, unchanged, and pipe the pending work in again.");
+        if (source.Length != work.SourceLength || source.LastWriteTimeUtc != work.SourceLastWriteUtc)
+            return Error("Nemo.PendingWorkSourceChanged", ErrorCategory.InvalidData,
+                $"'{work.Source}' changed (size or last write time) since the work on it was paid for: that work was for the file as it was, and cannot be finished.",
+                $"Convert the file as it is now with {cmdlet} (a new edit), or put back the file as it was.");
+        return null;
     }
 
     /// <summary>The core decides each output (<see cref="BatchPlan"/>); here each decision is said, and ShouldProcess asked, before any work.</summary>

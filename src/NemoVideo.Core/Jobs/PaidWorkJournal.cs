@@ -33,13 +33,17 @@ public sealed class PaidWorkJournal
         {
             Source = source.FullName, Length = source.Length, LastWriteUtc = source.LastWriteTimeUtc.Ticks,
             Request = request.GetType().Name + "|" + request.Instruction + "|" + Path.GetFullPath(request.OutputPath),
-            OutputPath = Path.GetFullPath(request.OutputPath),
+            OutputPath = Path.GetFullPath(request.OutputPath), Parameters = JobParameters.Of(request),
             Account = accountFingerprint, Api = api.ToString(), Created = DateTimeOffset.UtcNow,
         };
         entry.Key = KeyOf(entry);
         RemoveDeadWrites();
         var found = Read(PathOf(entry.Key));
-        if (found is { SessionId: not null } && DateTimeOffset.UtcNow - found.Updated < MaxAge) return found;
+        if (found is { SessionId: not null } && DateTimeOffset.UtcNow - found.Updated < MaxAge)
+        {
+            found.Parameters ??= entry.Parameters; // an entry written before requests were kept: the same key, so the same request
+            return found;
+        }
         return entry;
     }
 
@@ -115,6 +119,8 @@ public sealed class JournalEntry
     /// <summary>What shapes the output: the kind of job, the instruction, the output path.</summary>
     public string Request { get; set; } = "";
     public string OutputPath { get; set; } = "";
+    /// <summary>The request as the cmdlet asked it (every parameter that shapes the output), so the work can be finished as first asked; null in entries written before it was kept.</summary>
+    public JobParameters? Parameters { get; set; }
     /// <summary>The account's token fingerprint (never the token).</summary>
     public string Account { get; set; } = "";
     public string Api { get; set; } = "";

@@ -59,6 +59,7 @@ public sealed class CompressNemoVideoCommand : MediaJobCommand
 
     protected override string OutputExtension => ".mp4";
     protected override string SameNameSuffix => ".compressed";
+    protected override string RequestKind => JobParameters.CompressKind;
     protected override string Activity => "Compressing videos";
 
     protected override string Describe(string output) =>

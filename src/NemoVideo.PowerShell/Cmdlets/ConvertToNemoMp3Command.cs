@@ -126,6 +126,7 @@ public sealed class ConvertToNemoMp3Command : MediaJobCommand
 
     protected override string OutputExtension => ".mp3";
     protected override string SameNameSuffix => ".audio";
+    protected override string RequestKind => JobParameters.Mp3Kind;
     protected override string Activity => "Converting to MP3";
 
     private LoudnessTarget? Target => MyInvocation.BoundParameters.ContainsKey(nameof(Loudness)) ? new LoudnessTarget(Loudness, TruePeak) : null;

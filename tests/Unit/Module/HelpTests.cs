@@ -67,7 +67,7 @@ public class HelpTests
         var commands = doc.Root.Elements(command + "command").ToList();
         Assert.Equal(Shapes.Value.Select(s => s.Name), commands.Select(c => c.Element(command + "details")!.Element(command + "name")!.Value));
         var mp3 = commands.Single(c => c.Descendants(command + "name").First().Value == "ConvertTo-NemoMp3");
-        Assert.Equal(2, mp3.Element(command + "syntax")!.Elements(command + "syntaxItem").Count());
+        Assert.Equal(3, mp3.Element(command + "syntax")!.Elements(command + "syntaxItem").Count());
         var path = mp3.Element(command + "parameters")!.Elements(command + "parameter").Single(p => p.Element(maml + "name")!.Value == "Path");
         Assert.Equal(("true", "true", "True (ByValue)", "0"), (path.Attribute("required")!.Value, path.Attribute("globbing")!.Value, path.Attribute("pipelineInput")!.Value, path.Attribute("position")!.Value));
         Assert.NotEmpty(mp3.Descendants(command + "example"));
