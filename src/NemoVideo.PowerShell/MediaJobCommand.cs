@@ -70,6 +70,9 @@ public abstract class MediaJobCommand : NemoCmdlet
     /// <summary>Notes added to each output FileInfo besides Source, Duration and SessionId.</summary>
     protected abstract void Describe(PSObject output, JobResult result);
 
+    /// <summary>The type name put first on each result, which picks its default view (NemoVideo.Format.ps1xml): what was measured, not the plain file table.</summary>
+    protected abstract string ResultTypeName { get; }
+
     /// <summary>-WhatIf given, or $WhatIfPreference on.</summary>
     private bool WhatIf => (MyInvocation.BoundParameters.TryGetValue("WhatIf", out var w) && w is SwitchParameter { IsPresent: true })
         || (!MyInvocation.BoundParameters.ContainsKey("WhatIf") && LanguagePrimitives.IsTrue(SessionState.PSVariable.GetValue("WhatIfPreference")));
@@ -300,6 +303,7 @@ public abstract class MediaJobCommand : NemoCmdlet
                     output.Properties.Add(new PSNoteProperty("Engine", result.Engine));
                     output.Properties.Add(new PSNoteProperty("FinishedLocally", result.FinishedLocally));
                     _cmd.Describe(output, result);
+                    output.TypeNames.Insert(0, _cmd.ResultTypeName);
                     return output;
                 });
             }

@@ -73,6 +73,8 @@ public sealed class CompressNemoVideoCommand : MediaJobCommand
             : new CompressRequest(source, output, VideoBitrate, height) { Overwrite = overwrite, RenderTimeout = timeout, TwoPass = TwoPass, Codec = Codec };
     }
 
+    protected override string ResultTypeName => "NemoVideo.CompressedVideo";
+
     protected override void Describe(PSObject output, JobResult job)
     {
         var result = (CompressResult)job; // this cmdlet's requests are all of that kind

@@ -141,6 +141,8 @@ public sealed class ConvertToNemoMp3Command : MediaJobCommand
             Level = Level.IsPresent,
         };
 
+    protected override string ResultTypeName => "NemoVideo.Mp3File";
+
     protected override void Describe(PSObject output, JobResult job)
     {
         var result = (Mp3Result)job; // this cmdlet's requests are all of that kind
