@@ -81,23 +81,27 @@ public class FormatViewTests
     }
 
     [Fact]
-    public async Task ConvertTo_NemoMp3_results_show_in_that_view()
+    public async Task ConvertTo_NemoMp3_results_show_in_that_view_and_the_file_system_view_on_asking()
     {
-        var clip = await NemoVideo.Tests.Media.ClipAsync(".mkv", seconds: 2);
+        var clip = await NemoVideo.Tests.Media.ClipAsync(".mkv", seconds: 2); // cached for the test run: left alone
+        var folder = Path.Combine(Path.GetTempPath(), "nemo-view-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(folder);
         try
         {
             using var shell = new Shell();
-            var results = shell.Run("ConvertTo-NemoMp3 -LiteralPath $clip -Engine Local -Force", new Dictionary<string, object?> { ["clip"] = clip });
+            var results = shell.Run("ConvertTo-NemoMp3 -LiteralPath $clip -Destination $folder -Engine Local", new Dictionary<string, object?> { ["clip"] = clip, ["folder"] = folder });
             Assert.Empty(shell.Errors);
             var result = Assert.Single(results);
             Assert.Equal("NemoVideo.Mp3File", result.TypeNames[0]);
             shell.Runspace.SessionStateProxy.SetVariable("result", result);
             var text = Render(shell, "$result", "");
             AssertHeadersWhole(text, "Size", "Bitrate", "Duration", "Loudness", "Engine", "Name");
-            Assert.Contains(" kbps", text);
+            Assert.Contains($"{result.Properties["Bitrate"].Value} kbps", text);
             Assert.Contains("Local", text);
-            File.Delete(((FileInfo)result.BaseObject).FullName);
+            var files = Render(shell, "$result | Format-Table -View children", "");
+            Assert.Contains("LastWriteTime", files);
+            Assert.Contains(((FileInfo)result.BaseObject).Name, files);
         }
-        finally { File.Delete(clip); }
+        finally { Directory.Delete(folder, true); }
     }
 }
