@@ -41,6 +41,7 @@ Describe 'Results' -Skip:$NoFfmpeg {
         $ours | Should -Match 'view\.mp3'
         $ours | Should -Match "$($result.Bitrate) kbps"
         foreach ($line in $lines) { $line.TrimEnd().Length | Should -BeLessOrEqual 80 }
-        $result | Format-Table -View children | Out-String -Width 80 | Should -Be (Get-Item -LiteralPath $result.FullName | Out-String -Width 80)
+        $view = if ($IsWindows) { 'children' } else { 'childrenWithUnixStat' }
+        $result | Format-Table -View $view | Out-String -Width 80 | Should -Be (Get-Item -LiteralPath $result.FullName | Out-String -Width 80)
     }
 }
