@@ -107,6 +107,25 @@ public sealed class NemoConnection : IDisposable
         return new Restore(() => TraceSink.Value = previous);
     }
 
+    /// <summary>How many render ids <see cref="RenderIds"/> keeps.</summary>
+    internal const int RenderIdLimit = 50;
+    private readonly List<string> _renderIds = new();
+
+    /// <summary>The ids of renders this connection has seen (started, looked up or cancelled through the module), newest first, at most <see cref="RenderIdLimit"/>: what -Id completes.</summary>
+    internal IReadOnlyList<string> RenderIds { get { lock (_renderIds) return _renderIds.ToArray(); } }
+
+    /// <summary>Puts a render id first in <see cref="RenderIds"/>.</summary>
+    internal void RememberRender(string? renderId)
+    {
+        if (string.IsNullOrWhiteSpace(renderId)) return;
+        lock (_renderIds)
+        {
+            _renderIds.Remove(renderId!);
+            _renderIds.Insert(0, renderId!);
+            if (_renderIds.Count > RenderIdLimit) _renderIds.RemoveAt(_renderIds.Count - 1);
+        }
+    }
+
     public void Dispose() => Client.Dispose();
 
     public override string ToString() => $"{BaseUri} {UserId} {SessionId}";

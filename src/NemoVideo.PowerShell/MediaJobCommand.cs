@@ -79,6 +79,12 @@ public abstract class MediaJobCommand : NemoCmdlet
     /// <summary>Notes added to each output FileInfo besides Source, Duration and SessionId.</summary>
     protected abstract void Describe(PSObject output, JobResult result);
 
+    /// <summary>The type name put first on each result, which picks its default view (NemoVideo.Format.ps1xml): what was measured, not the plain file table.</summary>
+    protected abstract string ResultTypeName { get; }
+
+    /// <summary>Keeps a render id for -Id's tab completion (Get-NemoRender, Stop-NemoRender).</summary>
+    private void RememberRender(string renderId) => (Session ?? ModuleState.Current)?.RememberRender(renderId);
+
     /// <summary>-WhatIf given, or $WhatIfPreference on.</summary>
     private bool WhatIf => (MyInvocation.BoundParameters.TryGetValue("WhatIf", out var w) && w is SwitchParameter { IsPresent: true })
         || (!MyInvocation.BoundParameters.ContainsKey("WhatIf") && LanguagePrimitives.IsTrue(SessionState.PSVariable.GetValue("WhatIfPreference")));
@@ -389,6 +395,8 @@ public abstract class MediaJobCommand : NemoCmdlet
                     output.Properties.Add(new PSNoteProperty("Engine", result.Engine));
                     output.Properties.Add(new PSNoteProperty("FinishedLocally", result.FinishedLocally));
                     _cmd.Describe(output, result);
+                    foreach (var renderId in result.RenderId.Split(new[] { ',' }, StringSplitOptions.RemoveEmptyEntries)) _cmd.RememberRender(renderId.Trim());
+                    output.TypeNames.Insert(0, _cmd.ResultTypeName);
                     return output;
                 });
             }

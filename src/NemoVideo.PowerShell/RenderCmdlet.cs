@@ -8,6 +8,7 @@ public abstract class RenderCmdlet : NemoCmdlet
     /// <summary>Render ids (render_…); bound from the Id or RenderId of piped objects.</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [Alias("RenderId")]
+    [ArgumentCompleter(typeof(RenderIdCompleter))]
     [ValidateNotNullOrEmpty]
     public string[]? Id { get; set; }
 

@@ -29,12 +29,19 @@ Describe 'The connection table' {
 }
 
 Describe 'Results' -Skip:$NoFfmpeg {
-    It 'show in the file-system view exactly as Get-Item shows the same file' {
+    It 'show what was measured at 80 columns, every header whole, and the file-system view on asking' {
         Connect-Nemo
         $clip = New-TestClip -Path (Join-Path $TestDrive 'view.mkv') -Seconds 2
         $result = ConvertTo-NemoMp3 -LiteralPath $clip.FullName -Force
+        $result.PSObject.TypeNames[0] | Should -Be 'NemoVideo.Mp3File'
         $ours = $result | Out-String -Width 80
-        $ours | Should -Be (Get-Item -LiteralPath $result.FullName | Out-String -Width 80)
+        $lines = @($ours -split "`r?`n" | Where-Object { $_.Trim() })
+        $lines[0].Trim() -split '\s+' | Should -Be @('Size', 'Bitrate', 'Duration', 'Loudness', 'Engine', 'Name')
+        $lines[1] | Should -Match '^[\s-]+$'
         $ours | Should -Match 'view\.mp3'
+        $ours | Should -Match "$($result.Bitrate) kbps"
+        foreach ($line in $lines) { $line.TrimEnd().Length | Should -BeLessOrEqual 80 }
+        $view = if ($IsWindows) { 'children' } else { 'childrenWithUnixStat' }
+        $result | Format-Table -View $view | Out-String -Width 80 | Should -Be (Get-Item -LiteralPath $result.FullName | Out-String -Width 80)
     }
 }

@@ -82,6 +82,65 @@ public class HelpAndCompletionTests
         Assert.Equal(new[] { "Cloud", "Local" }, engines.Select(o => o.ToString()));
     }
 
+    private static string[] Complete(Shell shell, string line) =>
+        shell.Run("(TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.CompletionText", new Dictionary<string, object?> { ["line"] = line })
+            .Where(o => o != null).Select(o => o.ToString()).ToArray();
+
+    [Fact]
+    public void Sizes_bitrates_loudness_and_resolutions_complete_on_tab_in_a_sensible_order()
+    {
+        using var shell = new Shell();
+        Assert.Equal(new[] { "240p", "360p", "480p", "540p", "720p", "1080p", "1440p", "2160p" }, Complete(shell, "Compress-NemoVideo x.mp4 -VideoBitrate 8M -Resolution "));
+        Assert.Equal(new[] { "1080p", "1440p" }, Complete(shell, "Compress-NemoVideo x.mp4 -VideoBitrate 8M -Resolution 1"));
+        Assert.Equal(new[] { "8MB", "10MB", "25MB", "50MB", "100MB", "500MB", "1GB" }, Complete(shell, "Compress-NemoVideo x.mp4 -TargetSize "));
+        Assert.Equal(new[] { "1M", "2.5M", "4M", "5M", "8M", "12M", "20M" }, Complete(shell, "Compress-NemoVideo x.mp4 -VideoBitrate "));
+        Assert.Equal(new[] { "-14", "-16", "-19", "-23", "-24" }, Complete(shell, "ConvertTo-NemoMp3 x.mkv -Loudness "));
+        Assert.Empty(shell.Errors);
+    }
+
+    [Fact]
+    public async Task AudioLanguage_completes_the_named_files_track_languages_first_then_common_codes()
+    {
+        var source = await NemoVideo.Tests.Media.ClipAsync(".mkv", seconds: 1, audioTracks: 2);
+        var clip = Path.Combine(Path.GetTempPath(), $"nemo-languages-{Guid.NewGuid():N}.mkv");
+        using (var ffmpeg = System.Diagnostics.Process.Start("ffmpeg", new[] { "-v", "error", "-i", source, "-map", "0", "-c", "copy",
+                   "-metadata:s:a:0", "language=jpn", "-metadata:s:a:1", "language=ita", clip })!)
+        {
+            await ffmpeg.WaitForExitAsync();
+            Assert.Equal(0, ffmpeg.ExitCode);
+        }
+        try
+        {
+            using var shell = new Shell();
+            var common = Complete(shell, "ConvertTo-NemoMp3 -AudioLanguage ");
+            Assert.Equal(new[] { "eng", "ger", "deu", "fra", "fre", "spa", "ita", "por", "nld", "jpn", "zho", "chi", "kor", "rus" }, common);
+            Assert.Equal(new[] { "fra", "fre" }, Complete(shell, "ConvertTo-NemoMp3 -AudioLanguage f"));
+            var languages = new[] { "jpn", "ita" }; // the tracks' own tags, in track order, before the common codes
+            var fromFile = Complete(shell, $"ConvertTo-NemoMp3 -LiteralPath '{clip}' -AudioLanguage ");
+            Assert.Equal(languages, fromFile.Take(languages.Length));
+            Assert.Equal(languages.Concat(common.Except(languages)), fromFile);
+            Assert.Empty(shell.Errors);
+        }
+        finally { File.Delete(clip); }
+    }
+
+    [Fact]
+    public async Task Render_ids_of_the_session_complete_on_tab_for_Get_and_Stop_NemoRender()
+    {
+        await using var stage = await Stage.StartAsync();
+        var clip = (await stage.ClipsAsync(1))[0];
+        using var shell = new Shell();
+        var vars = new Dictionary<string, object?> { ["uri"] = stage.BaseUri, ["clip"] = clip, ["out"] = Path.Combine(stage.Folder, "export.mp3") };
+        var export = shell.One("Connect-Nemo -BaseUri $uri; Get-NemoSession | Send-NemoVideo -LiteralPath $clip | Out-Null; Send-NemoMessage 'Extract the audio as MP3 at 128 kbps' | Out-Null; Invoke-NemoExport -Format mp3 -OutFile $out", vars);
+        var id = export.Properties["RenderId"].Value.ToString()!;
+        Assert.Equal(new[] { id }, Complete(shell, "Get-NemoRender -Id "));
+        Assert.Equal(new[] { id }, Complete(shell, "Stop-NemoRender " + id[..3]));
+        // Stopping a finished render cancels nothing, and says so.
+        shell.Run("Stop-NemoRender -Id $id -Confirm:$false", new Dictionary<string, object?> { ["id"] = id });
+        Assert.Contains(shell.Warnings, w => w.Message.Contains($"Render {id} had already completed: nothing was cancelled"));
+        Assert.Empty(shell.Errors);
+    }
+
     [Fact]
     public void The_module_imports_cleanly_and_exports_exactly_its_cmdlets()
     {

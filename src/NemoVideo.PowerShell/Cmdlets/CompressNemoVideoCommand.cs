@@ -31,6 +31,7 @@ public sealed class CompressNemoVideoCommand : MediaJobCommand
     [Parameter(Mandatory = true, ParameterSetName = "Path")]
     [Parameter(Mandatory = true, ParameterSetName = "LiteralPath")]
     [BitrateTransformation]
+    [ArgumentCompleter(typeof(VideoBitrateCompleter))]
     [ValidateRange(100, 200_000)]
     public int VideoBitrate { get; set; }
 
@@ -38,12 +39,14 @@ public sealed class CompressNemoVideoCommand : MediaJobCommand
     [Parameter(Mandatory = true, ParameterSetName = SizePath)]
     [Parameter(Mandatory = true, ParameterSetName = SizeLiteralPath)]
     [FileSizeTransformation]
+    [ArgumentCompleter(typeof(TargetSizeCompleter))]
     [ValidateRange(1L, long.MaxValue)]
     public long TargetSize { get; set; }
 
     /// <summary>The output height; the source's when left out (with -TargetSize, a lower one when the size needs it, said in a warning).</summary>
     [Parameter]
-    [ValidateSet("240p", "360p", "480p", "540p", "720p", "1080p", "1440p", "2160p")]
+    [ValidateResolution]
+    [ArgumentCompleter(typeof(ResolutionCompleter))] // from the smallest up (a ValidateSet completes sorted as text)
     public string? Resolution { get; set; }
 
     /// <summary>H264 (plays everywhere, the default) or H265 (the newer codec, tagged hvc1 for Apple and Windows players).</summary>
@@ -73,6 +76,8 @@ public sealed class CompressNemoVideoCommand : MediaJobCommand
             ? new CompressRequest(source, output, new FileSize(TargetSize), height) { Overwrite = overwrite, RenderTimeout = timeout, Codec = Codec }
             : new CompressRequest(source, output, VideoBitrate, height) { Overwrite = overwrite, RenderTimeout = timeout, TwoPass = TwoPass, Codec = Codec };
     }
+
+    protected override string ResultTypeName => "NemoVideo.CompressedVideo";
 
     protected override void Describe(PSObject output, JobResult job)
     {

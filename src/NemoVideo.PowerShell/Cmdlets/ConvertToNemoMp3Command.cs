@@ -25,6 +25,7 @@ public sealed class ConvertToNemoMp3Command : MediaJobCommand
     /// <summary>Pick the audio track by its language tag (eng, ger, or en) instead of by number.</summary>
     [Parameter]
     [ValidatePattern("^[A-Za-z]{2,3}$")]
+    [ArgumentCompleter(typeof(AudioLanguageCompleter))]
     public string? AudioLanguage { get; set; }
 
     /// <summary>Variable bitrate at LAME quality 0 (best) to 9, instead of -Bitrate.</summary>
@@ -35,6 +36,7 @@ public sealed class ConvertToNemoMp3Command : MediaJobCommand
     /// <summary>Bring the audio to this integrated loudness in LUFS (-16 for podcasts, -23 for EBU R128 broadcast), measured on the finished MP3.</summary>
     [Parameter]
     [ValidateRange(-36.0, -6.0)]
+    [ArgumentCompleter(typeof(LoudnessCompleter))]
     public double Loudness { get; set; }
 
     /// <summary>The true-peak ceiling in dBTP with -Loudness (default -1).</summary>
@@ -141,6 +143,8 @@ public sealed class ConvertToNemoMp3Command : MediaJobCommand
             Loudness = Target, Tags = _tags, Chapters = _chapters, Cover = _cover, SendWholeFile = SendWholeFile,
             Level = Level.IsPresent,
         };
+
+    protected override string ResultTypeName => "NemoVideo.Mp3File";
 
     protected override void Describe(PSObject output, JobResult job)
     {

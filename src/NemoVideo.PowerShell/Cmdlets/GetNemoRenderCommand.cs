@@ -17,6 +17,7 @@ public sealed class GetNemoRenderCommand : RenderCmdlet
             RunOrWriteError(async (pipeline, ct) => // an unknown id is an error about that id; the others are still looked up
             {
                 var job = await connection.Client.GetRenderAsync(id, ct).ConfigureAwait(false);
+                connection.RememberRender(job.Id);
                 pipeline.WriteObject(job);
             }, id);
     }

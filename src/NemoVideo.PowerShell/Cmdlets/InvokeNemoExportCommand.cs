@@ -53,6 +53,7 @@ public sealed class InvokeNemoExportCommand : SessionCmdlet
                 new ExportRequest(sessionId, state.Draft, target) { Format = Format, Quality = Quality, VideoInfos = state.VideoInfos, Overwrite = Force, Timeout = Timeout },
                 progress, ct).ConfigureAwait(false);
             pipeline.WriteProgress(new ProgressRecord(3, "Exporting", "Done") { RecordType = ProgressRecordType.Completed });
+            connection.RememberRender(result.Render.Id);
             foreach (var warning in result.Warnings) pipeline.WriteWarning(warning);
             pipeline.WriteObjectMadeOnPipelineThread(() =>
             {

@@ -23,6 +23,10 @@ public sealed class StopNemoRenderCommand : RenderCmdlet
             RunOrWriteError(async (pipeline, ct) =>
             {
                 var job = await connection.Client.CancelRenderAsync(id, ct).ConfigureAwait(false);
+                connection.RememberRender(job.Id);
+                // A render that had finished (or failed) is not stopped: say so, rather than a row that looks like a cancellation.
+                if (job.Status is RenderStatus.Completed or RenderStatus.Failed)
+                    pipeline.WriteWarning($"Render {id} had already {(job.Status == RenderStatus.Completed ? "completed" : "failed")}: nothing was cancelled.");
                 if (PassThru) pipeline.WriteObject(job);
             }, id);
         }
