@@ -180,7 +180,8 @@ public class DocumentationExampleTests
             Substitutions = [(@"\\nas\recordings", @".\recordings", NoShare)],
             Stock = ["recordings/monday.mp4", "recordings/2026/tuesday.mkv"],
         },
-        new("Get-NemoMediaInfo.md Example 4") { Stock = ["master.mkv:podcast", "edit.mp4:podcast"], Makes = ["edit.mp3"], MaxEdits = 0 },
+        new("Get-NemoMediaInfo.md Example 4") { Stock = ["conference.mkv:languages"], Makes = ["conference.mp3"] },
+        new("Get-NemoMediaInfo.md Example 5") { Stock = ["master.mkv:podcast", "edit.mp4:podcast"], Makes = ["edit.mp3"], MaxEdits = 0 },
 
         // Get-NemoPendingWork.md
         new("Get-NemoPendingWork.md Example 1"),
