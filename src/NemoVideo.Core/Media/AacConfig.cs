@@ -8,7 +8,8 @@ namespace NemoVideo.Media;
 /// </summary>
 internal readonly struct AacConfig
 {
-    private static readonly int[] Rates = { 96000, 88200, 64000, 48000, 44100, 32000, 24000, 22050, 16000, 12000, 11025, 8000, 7350 };
+    /// <summary>The standard sample rates, by the index an AudioSpecificConfig and an ADTS header give.</summary>
+    internal static readonly int[] Rates = { 96000, 88200, 64000, 48000, 44100, 32000, 24000, 22050, 16000, 12000, 11025, 8000, 7350 };
 
     public AacConfig(int objectType, int rateIndex, int channelConfig)
     {
@@ -25,18 +26,9 @@ internal readonly struct AacConfig
     {
         whyNot = null;
         if (end - start < 2) { whyNot = "the AAC track has no AudioSpecificConfig"; return null; }
-        var bit = 0;
-        int Bits(int n)
-        {
-            var v = 0;
-            for (var k = 0; k < n; k++, bit++)
-            {
-                var at = start + bit / 8;
-                v = v << 1 | (at < end ? b[at] >> (7 - bit % 8) & 1 : 0);
-            }
-            return v;
-        }
-        int ObjectType() { var t = Bits(5); return t == 31 ? 32 + Bits(6) : t; }
+        var reader = new AacBits(b, start, end);
+        int Bits(int n) => reader.Read(n);
+        int ObjectType() => reader.ObjectType();
 
         var type = ObjectType();
         var rate = Bits(4);
@@ -80,26 +72,16 @@ internal readonly struct AacConfig
 /// </summary>
 internal sealed class AacOutput
 {
-    private static readonly int[] Rates = { 96000, 88200, 64000, 48000, 44100, 32000, 24000, 22050, 16000, 12000, 11025, 8000, 7350 };
+    private static readonly int[] Rates = AacConfig.Rates;
 
     public int? Channels { get; private set; }
     public int? SampleRate { get; private set; }
 
     public static AacOutput Read(byte[] b, int start, int end)
     {
-        var bit = 0;
-        var bits = (end - start) * 8;
-        int Bits(int n)
-        {
-            var v = 0;
-            for (var k = 0; k < n; k++, bit++)
-            {
-                var at = start + bit / 8;
-                v = v << 1 | (at < end ? b[at] >> (7 - bit % 8) & 1 : 0);
-            }
-            return v;
-        }
-        int ObjectType() { var t = Bits(5); return t == 31 ? 32 + Bits(6) : t; }
+        var reader = new AacBits(b, start, end);
+        int Bits(int n) => reader.Read(n);
+        int ObjectType() => reader.ObjectType();
         int? Rate() { var i = Bits(4); return i == 15 ? Bits(24) : i < Rates.Length ? Rates[i] : null; }
 
         var type = ObjectType();
@@ -127,15 +109,46 @@ internal sealed class AacOutput
                 if (type is 17 or 19 or 20 or 23) Bits(3);
                 Bits(1);
             }
-            if (bits - bit >= 16 && Bits(11) == 0x2B7 && ObjectType() == 5 && Bits(1) == 1)
+            if (reader.Left >= 16 && Bits(11) == 0x2B7 && ObjectType() == 5 && Bits(1) == 1)
             {
                 output = Rate();
-                if (bits - bit >= 12 && Bits(11) == 0x548) ps = Bits(1) == 1;
+                if (reader.Left >= 12 && Bits(11) == 0x548) ps = Bits(1) == 1;
             }
         }
         var channels = config is >= 1 and <= 6 ? config : config == 7 ? 8 : (int?)null;
         if (ps && channels == 1) channels = 2;
         return new AacOutput { Channels = channels, SampleRate = output ?? rate };
+    }
+}
+
+/// <summary>An AudioSpecificConfig read bit by bit, most significant first; past its end, zeros.</summary>
+internal sealed class AacBits
+{
+    private readonly byte[] _b;
+    private readonly int _start, _end;
+    private int _bit;
+
+    public AacBits(byte[] b, int start, int end) => (_b, _start, _end) = (b, start, end);
+
+    /// <summary>The bits not yet read.</summary>
+    public int Left => (_end - _start) * 8 - _bit;
+
+    public int Read(int n)
+    {
+        var v = 0;
+        for (var k = 0; k < n; k++, _bit++)
+        {
+            var at = _start + _bit / 8;
+            v = v << 1 | (at < _end ? _b[at] >> (7 - _bit % 8) & 1 : 0);
+        }
+        return v;
+    }
+
+    /// <summary>5 bits, or 6 more after the escape 31.</summary>
+    public int ObjectType()
+    {
+        var t = Read(5);
+        return t == 31 ? 32 + Read(6) : t;
     }
 }
 

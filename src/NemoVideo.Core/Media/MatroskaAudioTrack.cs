@@ -342,18 +342,8 @@ internal sealed class MatroskaAudioTrack : AudioTrackPlan
             return true;
         }
 
-        private static bool TryVint(byte[] b, int pos, int end, out ulong value, out int length, bool keepMarker = false)
-        {
-            value = 0; length = 0;
-            if (pos >= end || b[pos] == 0) return false;
-            var first = b[pos];
-            length = 1;
-            while ((first & (0x80 >> (length - 1))) == 0) length++;
-            if (pos + length > end) return false;
-            value = keepMarker ? first : (ulong)(first & ((0x80 >> (length - 1)) - 1));
-            for (var i = 1; i < length; i++) value = value << 8 | b[pos + i];
-            return true;
-        }
+        private static bool TryVint(byte[] b, int pos, int end, out ulong value, out int length, bool keepMarker = false) =>
+            MatroskaReader.TryVint(b, pos, end, keepMarker, out value, out length);
 
         private static ulong Number(byte[] b, int at, int n)
         {

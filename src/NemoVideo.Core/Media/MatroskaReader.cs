@@ -208,7 +208,7 @@ internal static class MatroskaReader
     }
 
     /// <summary>An EBML variable-length integer: the count of leading zero bits of its first byte gives its length.</summary>
-    private static bool TryVint(byte[] b, int pos, int end, bool keepMarker, out ulong value, out int length)
+    internal static bool TryVint(byte[] b, int pos, int end, bool keepMarker, out ulong value, out int length)
     {
         value = 0; length = 0;
         if (pos >= end) return false;
