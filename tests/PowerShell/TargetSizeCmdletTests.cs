@@ -43,7 +43,7 @@ public class TargetSizeCmdletTests
     {
         using var shell = new Shell();
         var sets = shell.Run("(Get-Command Compress-NemoVideo).ParameterSets.Name").Select(p => p.BaseObject.ToString()).Order().ToArray();
-        Assert.Equal(new[] { "LiteralPath", "Path", "TargetSizeLiteralPath", "TargetSizePath" }, sets);
+        Assert.Equal(new[] { "LiteralPath", "Path", "PendingWork", "TargetSizeLiteralPath", "TargetSizePath" }, sets);
         string BindingError(string script)
         {
             var before = shell.Errors.Count;
