@@ -14,6 +14,9 @@ public class FormatFileTests
         foreach (var view in doc.Descendants("View"))
         {
             var typeName = view.Element("ViewSelectedBy")!.Element("TypeName")!.Value;
+            // A job's result is the file's FileInfo with what was measured added, under a type name of its own:
+            // FormatViewTests renders those views in a runspace, on real results.
+            if (typeName is "NemoVideo.Mp3File" or "NemoVideo.CompressedVideo") continue;
             var type = core.GetType(typeName);
             Assert.True(type != null, $"{typeName} does not exist");
             viewed.Add(typeName);
