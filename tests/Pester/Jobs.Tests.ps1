@@ -213,21 +213,23 @@ Describe 'Bad input' -Skip:$NoFfmpeg {
     It 'refuses <Case> with <Category> before anything is sent' -TestCases @(
         @{ Case = 'a folder instead of a file'; Make = { param($d) (New-Item -ItemType Directory -Path (Join-Path $d 'folder.mp4')).FullName }; Category = 'InvalidArgument' }
         @{ Case = 'a zero-byte file'; Make = { param($d) $p = Join-Path $d 'empty.mp4'; [IO.File]::WriteAllBytes($p, @()); $p }; Category = 'InvalidData' }
-        @{ Case = '501 MB of zeros named .mkv'; Make = { param($d) $p = Join-Path $d 'huge.mkv'; $f = [IO.File]::Create($p); $f.SetLength(501MB); $f.Dispose(); $p }; Category = 'InvalidData' } # not media, found by ffprobe: a real recording over the limit sends only its audio
+        # Not media, found by ffprobe before a session is made (a real recording over the limit sends only its audio). It
+        # looks like a video until then, so the free balance read for the credit estimate happens first: one request.
+        @{ Case = '501 MB of zeros named .mkv'; Make = { param($d) $p = Join-Path $d 'huge.mkv'; $f = [IO.File]::Create($p); $f.SetLength(501MB); $f.Dispose(); $p }; Category = 'InvalidData'; Reads = 1 }
         @{ Case = 'an unsupported extension'; Make = { param($d) $p = Join-Path $d 'slides.pdf'; Set-Content $p 'x'; $p }; Category = 'InvalidType' }
     ) {
-        param($Case, $Make, $Category)
+        param($Case, $Make, $Category, $Reads = 0)
         $path = & $Make $Bad
         $before = (Invoke-EmulatorAdmin $Emulator 'stats' -Method Get).requests
         ConvertTo-NemoMp3 -LiteralPath $path -ErrorVariable failures -ErrorAction SilentlyContinue
         $failures | Should -HaveCount 1
         $failures[0].CategoryInfo.Category | Should -Be $Category
         $failures[0].ErrorDetails.RecommendedAction | Should -Not -BeNullOrEmpty
-        (Invoke-EmulatorAdmin $Emulator 'stats' -Method Get).requests | Should -Be ($before + 1)
+        (Invoke-EmulatorAdmin $Emulator 'stats' -Method Get).requests | Should -Be ($before + 1 + $Reads)
     }
 
-    It 'refuses a missing destination folder before anything is sent' {
-        ConvertTo-NemoMp3 -Path $Clip -Destination (Join-Path $Bad 'no/such/folder/') -ErrorVariable failures -ErrorAction SilentlyContinue
+    It 'refuses a file name whose folder is missing before anything is sent (a missing -Destination folder is made)' {
+        ConvertTo-NemoMp3 -Path $Clip -Destination (Join-Path $Bad 'no/such/episode.mp3') -ErrorVariable failures -ErrorAction SilentlyContinue
         $failures[0].CategoryInfo.Category | Should -Be 'ObjectNotFound'
         $failures[0].Exception.Message | Should -Match 'does not exist'
     }
